@@ -1,0 +1,410 @@
+/* tree.c - building the breadth-first call tree of one sample type.
+ *
+ * Folding samples one by one into a hashed trie is dominated by cache
+ * misses. Instead every sample's stack is expanded to function ranks (rank
+ * = position of the name in bytewise order), the stacks are sorted with a
+ * multikey quicksort, and the sorted run is turned into a trie in two
+ * linear passes: one counts new nodes per depth (the part of a stack not
+ * shared with the previous one), one numbers them level by level. Sorting
+ * by rank makes siblings come out in name order for free. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "embers/tree.h"
+#include "embers/vec.h"
+
+struct seq {
+	const uint32_t *s; /* ranks, root first */
+	uint32_t len;
+	uint32_t sample;
+};
+
+struct build {
+	const em_profile *p;
+	uint32_t type;
+	uint32_t *rank;    /* func -> rank */
+	uint32_t *unrank;  /* rank -> func */
+	uint32_t *frames;  /* expanded stacks */
+	struct seq *seqs;
+	size_t nseqs;
+	uint32_t maxlen;
+};
+
+static int name_cmp(const void *a, const void *b, void *ctx)
+{
+	const em_profile *p = ctx;
+	const em_function *fa = &p->funcs[*(const uint32_t *)a];
+	const em_function *fb = &p->funcs[*(const uint32_t *)b];
+	size_t la = em_strtab_len(p->strs, fa->name), lb = em_strtab_len(p->strs, fb->name);
+	int c = memcmp(em_strtab_str(p->strs, fa->name), em_strtab_str(p->strs, fb->name),
+	    la < lb ? la : lb);
+
+	return c ? c : (la > lb) - (la < lb);
+}
+
+static int rank_functions(struct build *b)
+{
+	uint32_t i, n = b->p->nfuncs;
+
+	b->rank = malloc((n ? n : 1) * sizeof(*b->rank));
+	b->unrank = malloc((n ? n : 1) * sizeof(*b->unrank));
+	if (b->rank == NULL || b->unrank == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		b->unrank[i] = i;
+	qsort_r(b->unrank, n, sizeof(*b->unrank), name_cmp, (void *)b->p);
+	for (i = 0; i < n; i++)
+		b->rank[b->unrank[i]] = i;
+	return 0;
+}
+
+/* Expand the non-zero samples into rank sequences. */
+static int expand(struct build *b)
+{
+	const em_profile *p = b->p;
+	size_t s, nframes = 0, nseq = 0, k;
+	uint32_t *out;
+
+	for (s = 0; s < p->nsamples; s++) {
+		const uint32_t *locs = em_sample_locs(p, s);
+		size_t d = em_sample_depth(p, s);
+
+		if (em_sample_value(p, s, b->type) == 0)
+			continue;
+		nseq++;
+		for (k = 0; k < d; k++)
+			nframes += p->locs[locs[k]].nlines;
+	}
+	b->frames = malloc((nframes ? nframes : 1) * sizeof(*b->frames));
+	b->seqs = malloc((nseq ? nseq : 1) * sizeof(*b->seqs));
+	if (b->frames == NULL || b->seqs == NULL)
+		return -1;
+	out = b->frames;
+	for (s = 0; s < p->nsamples; s++) {
+		const uint32_t *locs = em_sample_locs(p, s);
+		size_t d = em_sample_depth(p, s);
+		struct seq *q;
+
+		if (em_sample_value(p, s, b->type) == 0)
+			continue;
+		q = &b->seqs[b->nseqs++];
+		q->s = out;
+		q->sample = (uint32_t)s;
+		for (k = 0; k < d; k++) {
+			const em_location *l = &p->locs[locs[k]];
+			const em_line *ln = p->lines + l->first_line;
+			uint32_t j;
+
+			for (j = 0; j < l->nlines; j++)
+				*out++ = b->rank[ln[j].func];
+		}
+		if ((size_t)(out - q->s) >= UINT32_MAX)
+			return -1;
+		q->len = (uint32_t)(out - q->s);
+		if (q->len > b->maxlen)
+			b->maxlen = q->len;
+	}
+	return 0;
+}
+
+/* Key of a sequence at depth d: 0 past its end, so shorter sorts first. */
+static inline uint64_t key(const struct seq *q, uint32_t d)
+{
+	return d < q->len ? (uint64_t)q->s[d] + 1 : 0;
+}
+
+static int seq_cmp_from(const struct seq *a, const struct seq *b, uint32_t d)
+{
+	for (;; d++) {
+		uint64_t ka = key(a, d), kb = key(b, d);
+
+		if (ka != kb)
+			return ka < kb ? -1 : 1;
+		if (ka == 0)
+			return 0;
+	}
+}
+
+static void insertion_sort(struct seq *a, size_t n, uint32_t d)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct seq t = a[i];
+
+		for (j = i; j > 0 && seq_cmp_from(&a[j - 1], &t, d) > 0; j--)
+			a[j] = a[j - 1];
+		a[j] = t;
+	}
+}
+
+static inline void swap_seq(struct seq *a, size_t i, size_t j)
+{
+	struct seq t = a[i];
+
+	a[i] = a[j];
+	a[j] = t;
+}
+
+struct task {
+	size_t lo, n;
+	uint32_t d;
+};
+
+/* Bentley-Sedgewick multikey quicksort with an explicit task stack, so deep
+ * stacks (hundreds of frames) cannot overflow the C stack. */
+static int mkqsort(struct seq *a, size_t n)
+{
+	struct task *st = NULL, t;
+	size_t nst = 0, cap = 0;
+
+	if (EM_VEC_RESERVE(st, cap, 1) < 0)
+		return -1;
+	st[nst++] = (struct task){ 0, n, 0 };
+	while (nst) {
+		struct seq *v;
+		uint64_t pv, k;
+		size_t lt, gt, i;
+
+		t = st[--nst];
+		v = a + t.lo;
+		if (t.n < 24) {
+			insertion_sort(v, t.n, t.d);
+			continue;
+		}
+		{
+			uint64_t k0 = key(&v[0], t.d), k1 = key(&v[t.n / 2], t.d),
+			    k2 = key(&v[t.n - 1], t.d);
+			pv = k0 < k1 ? (k1 < k2 ? k1 : (k0 < k2 ? k2 : k0))
+			    : (k0 < k2 ? k0 : (k1 < k2 ? k2 : k1));
+		}
+		lt = 0;
+		gt = t.n;
+		i = 0;
+		while (i < gt) {
+			k = key(&v[i], t.d);
+			if (k < pv)
+				swap_seq(v, lt++, i++);
+			else if (k > pv)
+				swap_seq(v, i, --gt);
+			else
+				i++;
+		}
+		if (EM_VEC_RESERVE(st, cap, nst + 3) < 0) {
+			free(st);
+			return -1;
+		}
+		if (lt > 1)
+			st[nst++] = (struct task){ t.lo, lt, t.d };
+		if (t.n - gt > 1)
+			st[nst++] = (struct task){ t.lo + gt, t.n - gt, t.d };
+		if (gt - lt > 1 && pv != 0)
+			st[nst++] = (struct task){ t.lo + lt, gt - lt, t.d + 1 };
+	}
+	free(st);
+	return 0;
+}
+
+static uint32_t lcp(const struct seq *a, const struct seq *b)
+{
+	uint32_t n = a->len < b->len ? a->len : b->len, i;
+
+	for (i = 0; i < n && a->s[i] == b->s[i]; i++)
+		;
+	return i;
+}
+
+static int alloc_tree(em_tree *t, const struct build *b, const uint64_t *count)
+{
+	uint64_t n = 1;
+	uint32_t d;
+
+	for (d = 1; d <= b->maxlen; d++)
+		n += count[d];
+	if (n >= UINT32_MAX - 1)
+		return -1;
+	t->n = (uint32_t)n;
+	t->nlevels = 1;
+	for (d = 1; d <= b->maxlen && count[d]; d++)
+		t->nlevels = d + 1;
+	t->func = malloc(n * sizeof(*t->func));
+	t->total = calloc(n, sizeof(*t->total));
+	t->child = malloc((n + 1) * sizeof(*t->child));
+	t->level = malloc((t->nlevels + 1) * sizeof(*t->level));
+	if (!t->func || !t->total || !t->child || !t->level)
+		return -1;
+	t->level[0] = 0;
+	t->level[1] = 1;
+	for (d = 1; d < t->nlevels; d++)
+		t->level[d + 1] = t->level[d] + (uint32_t)count[d];
+	return 0;
+}
+
+/* Second pass: number new nodes level by level, link first children and
+ * add each stack's value along its path. */
+static int number_nodes(em_tree *t, const struct build *b, em_error *err)
+{
+	uint32_t *next = malloc((t->nlevels + 1) * sizeof(*next));
+	uint32_t *cur = malloc(((size_t)b->maxlen + 1) * sizeof(*cur));
+	size_t i;
+	uint32_t d;
+
+	if (next == NULL || cur == NULL) {
+		free(next);
+		free(cur);
+		return em_error_set(err, "out of memory building the call tree");
+	}
+	memcpy(next, t->level, (t->nlevels + 1) * sizeof(*next));
+	memset(t->child, 0xff, (t->n + 1) * sizeof(*t->child));
+	t->func[0] = EM_FUNC_ROOT;
+	cur[0] = 0;
+	for (i = 0; i < b->nseqs; i++) {
+		const struct seq *q = &b->seqs[i];
+		uint32_t from = i ? lcp(&b->seqs[i - 1], q) : 0;
+		int64_t v = em_sample_value(b->p, q->sample, b->type);
+
+		for (d = from; d < q->len; d++) {
+			uint32_t id = next[d + 1]++;
+
+			t->func[id] = b->unrank[q->s[d]];
+			if (t->child[cur[d]] == UINT32_MAX)
+				t->child[cur[d]] = id;
+			cur[d + 1] = id;
+		}
+		for (d = 0; d <= q->len; d++)
+			if (__builtin_add_overflow(t->total[cur[d]], v, &t->total[cur[d]])) {
+				free(next);
+				free(cur);
+				return em_error_set(err, "sample values overflow a 64-bit total");
+			}
+	}
+	t->child[t->n] = t->n;
+	for (i = t->n; i-- > 0;)
+		if (t->child[i] == UINT32_MAX)
+			t->child[i] = t->child[i + 1];
+	free(next);
+	free(cur);
+	return 0;
+}
+
+static void build_free(struct build *b)
+{
+	free(b->rank);
+	free(b->unrank);
+	free(b->frames);
+	free(b->seqs);
+}
+
+int em_tree_build(em_tree *t, const em_profile *p, uint32_t type, em_error *err)
+{
+	struct build b = { .p = p, .type = type };
+	uint64_t *count = NULL;
+	size_t i;
+	int rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->type = type;
+	if (type >= p->ntypes) {
+		em_error_set(err, "no sample type %u", type);
+		goto out;
+	}
+	if (rank_functions(&b) < 0 || expand(&b) < 0 || mkqsort(b.seqs, b.nseqs) < 0 ||
+	    (count = calloc((size_t)b.maxlen + 2, sizeof(*count))) == NULL) {
+		em_error_set(err, "out of memory building the call tree");
+		goto out;
+	}
+	for (i = 0; i < b.nseqs; i++) {
+		uint32_t d = i ? lcp(&b.seqs[i - 1], &b.seqs[i]) : 0;
+
+		for (; d < b.seqs[i].len; d++)
+			count[d + 1]++;
+	}
+	if (alloc_tree(t, &b, count) < 0) {
+		em_error_set(err, "out of memory building the call tree");
+		goto out;
+	}
+	rc = number_nodes(t, &b, err);
+out:
+	free(count);
+	build_free(&b);
+	if (rc < 0)
+		em_tree_free(t);
+	return rc;
+}
+
+void em_tree_free(em_tree *t)
+{
+	free(t->func);
+	free(t->total);
+	free(t->child);
+	free(t->level);
+	memset(t, 0, sizeof(*t));
+}
+
+int64_t em_tree_self(const em_tree *t, em_node i)
+{
+	int64_t self = t->total[i];
+	uint32_t c;
+
+	for (c = t->child[i]; c < t->child[i + 1]; c++)
+		self -= t->total[c];
+	return self;
+}
+
+/* Largest index in [lo, hi) whose a[] value is <= x (a is non-decreasing). */
+static uint32_t last_le(const uint32_t *a, uint32_t lo, uint32_t hi, uint32_t x)
+{
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (a[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t em_tree_depth(const em_tree *t, em_node i)
+{
+	return last_le(t->level, 0, t->nlevels, i);
+}
+
+em_node em_tree_parent(const em_tree *t, em_node i)
+{
+	uint32_t d;
+
+	if (i == 0 || i >= t->n)
+		return EM_NODE_NONE;
+	d = em_tree_depth(t, i);
+	return last_le(t->child, t->level[d - 1], t->level[d], i);
+}
+
+const char *em_tree_name(const em_tree *t, const em_profile *p, em_node i)
+{
+	return t->func[i] == EM_FUNC_ROOT ? "total" : em_func_name(p, t->func[i]);
+}
+
+em_node em_tree_find_child(const em_tree *t, const em_profile *p, em_node i, em_func_id f)
+{
+	uint32_t lo = t->child[i], hi = t->child[i + 1];
+	const char *name = em_func_name(p, f);
+	size_t len = em_strtab_len(p->strs, p->funcs[f].name);
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		em_str s = p->funcs[t->func[mid]].name;
+		size_t ml = em_strtab_len(p->strs, s);
+		int c = memcmp(em_strtab_str(p->strs, s), name, ml < len ? ml : len);
+
+		if (c == 0)
+			c = (ml > len) - (ml < len);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return EM_NODE_NONE;
+}
