@@ -26,6 +26,7 @@ struct build {
 	uint32_t *unrank;  /* rank -> func */
 	uint32_t *frames;  /* expanded stacks */
 	struct seq *seqs;
+	uint32_t *lcps;    /* lcps[i]: prefix seqs[i] shares with seqs[i - 1] */
 	size_t nseqs;
 	uint32_t maxlen;
 };
@@ -125,7 +126,18 @@ static int seq_cmp_from(const struct seq *a, const struct seq *b, uint32_t d)
 	}
 }
 
-static void insertion_sort(struct seq *a, size_t n, uint32_t d)
+static uint32_t lcp_from(const struct seq *a, const struct seq *b, uint32_t d)
+{
+	uint32_t n = a->len < b->len ? a->len : b->len;
+
+	while (d < n && a->s[d] == b->s[d])
+		d++;
+	return d;
+}
+
+/* Sort a small run whose members share their first d keys, and record the
+ * common prefix of each neighbour pair inside it. */
+static void insertion_sort(struct seq *a, uint32_t *lcps, size_t n, uint32_t d)
 {
 	size_t i, j;
 
@@ -136,6 +148,8 @@ static void insertion_sort(struct seq *a, size_t n, uint32_t d)
 			a[j] = a[j - 1];
 		a[j] = t;
 	}
+	for (i = 1; i < n; i++)
+		lcps[i] = lcp_from(&a[i - 1], &a[i], d);
 }
 
 static inline void swap_seq(struct seq *a, size_t i, size_t j)
@@ -152,8 +166,11 @@ struct task {
 };
 
 /* Bentley-Sedgewick multikey quicksort with an explicit task stack, so deep
- * stacks (hundreds of frames) cannot overflow the C stack. */
-static int mkqsort(struct seq *a, size_t n)
+ * stacks (hundreds of frames) cannot overflow the C stack. It also leaves
+ * in lcps[i] the length of the prefix a[i] shares with a[i - 1]: where a
+ * partition at depth d splits two neighbours, they differ at d exactly, so
+ * the trie can be built later without comparing stacks again. */
+static int mkqsort(struct seq *a, uint32_t *lcps, size_t n)
 {
 	struct task *st = NULL, t;
 	size_t nst = 0, cap = 0;
@@ -169,7 +186,7 @@ static int mkqsort(struct seq *a, size_t n)
 		t = st[--nst];
 		v = a + t.lo;
 		if (t.n < 24) {
-			insertion_sort(v, t.n, t.d);
+			insertion_sort(v, lcps + t.lo, t.n, t.d);
 			continue;
 		}
 		{
@@ -190,6 +207,13 @@ static int mkqsort(struct seq *a, size_t n)
 			else
 				i++;
 		}
+		if (lt > 0)
+			lcps[t.lo + lt] = t.d;
+		if (gt < t.n)
+			lcps[t.lo + gt] = t.d;
+		if (pv == 0)
+			for (i = lt + 1; i < gt; i++)
+				lcps[t.lo + i] = v[i].len;
 		if (EM_VEC_RESERVE(st, cap, nst + 3) < 0) {
 			free(st);
 			return -1;
@@ -203,15 +227,6 @@ static int mkqsort(struct seq *a, size_t n)
 	}
 	free(st);
 	return 0;
-}
-
-static uint32_t lcp(const struct seq *a, const struct seq *b)
-{
-	uint32_t n = a->len < b->len ? a->len : b->len, i;
-
-	for (i = 0; i < n && a->s[i] == b->s[i]; i++)
-		;
-	return i;
 }
 
 static int alloc_tree(em_tree *t, const struct build *b, const uint64_t *count)
@@ -240,8 +255,21 @@ static int alloc_tree(em_tree *t, const struct build *b, const uint64_t *count)
 	return 0;
 }
 
+/* Totals from the values left at the end of each path: children come
+ * after their parents, so one backward sweep sums every subtree. */
+static int sum_up(em_tree *t, em_error *err)
+{
+	uint32_t i, c;
+
+	for (i = t->n; i-- > 0;)
+		for (c = t->child[i]; c < t->child[i + 1]; c++)
+			if (__builtin_add_overflow(t->total[i], t->total[c], &t->total[i]))
+				return em_error_set(err, "sample values overflow a 64-bit total");
+	return 0;
+}
+
 /* Second pass: number new nodes level by level, link first children and
- * add each stack's value along its path. */
+ * leave each stack's value on its last node. */
 static int number_nodes(em_tree *t, const struct build *b, em_error *err)
 {
 	uint32_t *next = malloc((t->nlevels + 1) * sizeof(*next));
@@ -260,7 +288,7 @@ static int number_nodes(em_tree *t, const struct build *b, em_error *err)
 	cur[0] = 0;
 	for (i = 0; i < b->nseqs; i++) {
 		const struct seq *q = &b->seqs[i];
-		uint32_t from = i ? lcp(&b->seqs[i - 1], q) : 0;
+		uint32_t from = i ? b->lcps[i] : 0;
 		int64_t v = em_sample_value(b->p, q->sample, b->type);
 
 		for (d = from; d < q->len; d++) {
@@ -271,12 +299,11 @@ static int number_nodes(em_tree *t, const struct build *b, em_error *err)
 				t->child[cur[d]] = id;
 			cur[d + 1] = id;
 		}
-		for (d = 0; d <= q->len; d++)
-			if (__builtin_add_overflow(t->total[cur[d]], v, &t->total[cur[d]])) {
-				free(next);
-				free(cur);
-				return em_error_set(err, "sample values overflow a 64-bit total");
-			}
+		if (__builtin_add_overflow(t->total[cur[q->len]], v, &t->total[cur[q->len]])) {
+			free(next);
+			free(cur);
+			return em_error_set(err, "sample values overflow a 64-bit total");
+		}
 	}
 	t->child[t->n] = t->n;
 	for (i = t->n; i-- > 0;)
@@ -284,7 +311,7 @@ static int number_nodes(em_tree *t, const struct build *b, em_error *err)
 			t->child[i] = t->child[i + 1];
 	free(next);
 	free(cur);
-	return 0;
+	return sum_up(t, err);
 }
 
 static void build_free(struct build *b)
@@ -293,6 +320,7 @@ static void build_free(struct build *b)
 	free(b->unrank);
 	free(b->frames);
 	free(b->seqs);
+	free(b->lcps);
 }
 
 int em_tree_build(em_tree *t, const em_profile *p, uint32_t type, em_error *err)
@@ -308,13 +336,15 @@ int em_tree_build(em_tree *t, const em_profile *p, uint32_t type, em_error *err)
 		em_error_set(err, "no sample type %u", type);
 		goto out;
 	}
-	if (rank_functions(&b) < 0 || expand(&b) < 0 || mkqsort(b.seqs, b.nseqs) < 0 ||
+	if (rank_functions(&b) < 0 || expand(&b) < 0 ||
+	    (b.lcps = calloc(b.nseqs ? b.nseqs : 1, sizeof(*b.lcps))) == NULL ||
+	    mkqsort(b.seqs, b.lcps, b.nseqs) < 0 ||
 	    (count = calloc((size_t)b.maxlen + 2, sizeof(*count))) == NULL) {
 		em_error_set(err, "out of memory building the call tree");
 		goto out;
 	}
 	for (i = 0; i < b.nseqs; i++) {
-		uint32_t d = i ? lcp(&b.seqs[i - 1], &b.seqs[i]) : 0;
+		uint32_t d = i ? b.lcps[i] : 0;
 
 		for (; d < b.seqs[i].len; d++)
 			count[d + 1]++;
