@@ -55,4 +55,12 @@ int em_read_folded(em_profile *p, const uint8_t *buf, size_t n,
 int em_read_flamebearer(em_profile *p, const uint8_t *buf, size_t n,
     const em_read_opts *opts, em_error *err);
 
+/* Content sniffers behind em_format_detect. em_folded_sniff: 1 when text
+ * has a "stack count" line among its first lines, or only comments and
+ * blank lines (the reader then says "no stacks found").
+ * em_flamebearer_sniff: EM_FORMAT_FLAMEBEARER / EM_FORMAT_FLAMEGRAPH when
+ * a JSON object has that top-level key, else EM_FORMAT_UNKNOWN. */
+int em_folded_sniff(const uint8_t *buf, size_t n);
+em_format em_flamebearer_sniff(const uint8_t *buf, size_t n);
+
 #endif
