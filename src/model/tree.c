@@ -244,7 +244,7 @@ static int alloc_tree(em_tree *t, const struct build *b, const uint64_t *count)
 		t->nlevels = d + 1;
 	t->func = malloc(n * sizeof(*t->func));
 	t->total = calloc(n, sizeof(*t->total));
-	t->child = malloc((n + 1) * sizeof(*t->child));
+	t->child = calloc(n + 1, sizeof(*t->child)); /* 0: no child seen yet */
 	t->level = malloc((t->nlevels + 1) * sizeof(*t->level));
 	if (!t->func || !t->total || !t->child || !t->level)
 		return -1;
@@ -256,15 +256,35 @@ static int alloc_tree(em_tree *t, const struct build *b, const uint64_t *count)
 }
 
 /* Totals from the values left at the end of each path: children come
- * after their parents, so one backward sweep sums every subtree. */
-static int sum_up(em_tree *t, em_error *err)
+ * after their parents, so one backward sweep sums every subtree. No
+ * overflow is possible here: em_tree_build checked that the sum of the
+ * absolute values fits. */
+static void sum_up(em_tree *t)
 {
 	uint32_t i, c;
 
-	for (i = t->n; i-- > 0;)
+	for (i = t->n; i-- > 0;) {
+		int64_t sum = t->total[i];
+
 		for (c = t->child[i]; c < t->child[i + 1]; c++)
-			if (__builtin_add_overflow(t->total[i], t->total[c], &t->total[i]))
-				return em_error_set(err, "sample values overflow a 64-bit total");
+			sum += t->total[c];
+		t->total[i] = sum;
+	}
+}
+
+/* Refuse profiles whose absolute values could overflow a node total. */
+static int check_range(const em_profile *p, uint32_t type, em_error *err)
+{
+	uint64_t sum = 0;
+	size_t s;
+
+	for (s = 0; s < p->nsamples; s++) {
+		int64_t v = em_sample_value(p, s, type);
+		uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+		if (__builtin_add_overflow(sum, a, &sum) || sum > (uint64_t)INT64_MAX)
+			return em_error_set(err, "sample values overflow a 64-bit total");
+	}
 	return 0;
 }
 
@@ -283,7 +303,6 @@ static int number_nodes(em_tree *t, const struct build *b, em_error *err)
 		return em_error_set(err, "out of memory building the call tree");
 	}
 	memcpy(next, t->level, (t->nlevels + 1) * sizeof(*next));
-	memset(t->child, 0xff, (t->n + 1) * sizeof(*t->child));
 	t->func[0] = EM_FUNC_ROOT;
 	cur[0] = 0;
 	for (i = 0; i < b->nseqs; i++) {
@@ -295,23 +314,20 @@ static int number_nodes(em_tree *t, const struct build *b, em_error *err)
 			uint32_t id = next[d + 1]++;
 
 			t->func[id] = b->unrank[q->s[d]];
-			if (t->child[cur[d]] == UINT32_MAX)
+			if (t->child[cur[d]] == 0)
 				t->child[cur[d]] = id;
 			cur[d + 1] = id;
 		}
-		if (__builtin_add_overflow(t->total[cur[q->len]], v, &t->total[cur[q->len]])) {
-			free(next);
-			free(cur);
-			return em_error_set(err, "sample values overflow a 64-bit total");
-		}
+		t->total[cur[q->len]] += v;
 	}
 	t->child[t->n] = t->n;
 	for (i = t->n; i-- > 0;)
-		if (t->child[i] == UINT32_MAX)
+		if (t->child[i] == 0)
 			t->child[i] = t->child[i + 1];
 	free(next);
 	free(cur);
-	return sum_up(t, err);
+	sum_up(t);
+	return 0;
 }
 
 static void build_free(struct build *b)
@@ -336,6 +352,8 @@ int em_tree_build(em_tree *t, const em_profile *p, uint32_t type, em_error *err)
 		em_error_set(err, "no sample type %u", type);
 		goto out;
 	}
+	if (check_range(p, type, err) < 0)
+		goto out;
 	if (rank_functions(&b) < 0 || expand(&b) < 0 ||
 	    (b.lcps = calloc(b.nseqs ? b.nseqs : 1, sizeof(*b.lcps))) == NULL ||
 	    mkqsort(b.seqs, b.lcps, b.nseqs) < 0 ||
