@@ -1,0 +1,470 @@
+/* source.c - `embers source`: the annotated source of every function whose
+ * name matches REGEX, like `go tool pprof -list`, as text or CSV.
+ *
+ * Per-line figures come from em_lines (the same as pprof -list at line
+ * granularity); the file comes from em_source (local checkout, GitHub raw
+ * fetch, cache, .pyroscope.yaml and the language rules). Each function
+ * shows the lines pprof shows: from its start line (or 5 above its first
+ * sampled line) to 5 below its last sampled line, stopping at the end of
+ * the file. */
+#include <inttypes.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/source_opts.h"
+#include "embers/lines.h"
+#include "embers/source.h"
+#include "embers/units.h"
+
+enum { OPT_PROFILE = 1, OPT_TYPE, OPT_FORMAT, OPT_SRCDIR, OPT_REPO, OPT_REF,
+	OPT_ROOT, OPT_RAWURL, OPT_OFFLINE, OPT_TIMEOUT };
+
+struct source_args {
+	const char *file;
+	const char *regex;
+	const char *type;
+	int csv;
+	const char *source_dir, *repo, *ref, *root, *raw_url;
+	int offline;
+	long long timeout_s;
+	struct em_srv_args srv;
+};
+
+/* ---- output helpers ---------------------------------------------------- */
+
+/* Text: control bytes other than tab as \xHH, so a row stays one line and
+ * a fetched file cannot drive the terminal. */
+static void put_text(FILE *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			putc(c, out);
+	}
+}
+
+/* CSV (RFC 4180): quote fields holding a comma, quote, CR or LF. */
+static void put_csv(FILE *out, const char *s, size_t n)
+{
+	size_t i;
+	int quote = 0;
+
+	for (i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+	if (!quote) {
+		fwrite(s, 1, n, out);
+		return;
+	}
+	putc('"', out);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putc('"', out);
+		putc(s[i], out);
+	}
+	putc('"', out);
+}
+
+static const char *value_or_dot(char *buf, size_t n, int64_t v, const char *unit)
+{
+	if (v == 0)
+		return ".";
+	return em_fmt_value(buf, n, v, unit);
+}
+
+/* ---- one function ------------------------------------------------------ */
+
+struct ctx {
+	const em_profile *p;
+	const em_lines *l;
+	const char *unit;
+	int csv;
+	em_source *src;
+	int warned;
+};
+
+static void print_header(const struct ctx *c, const em_func_lines *fl, const char *name,
+    size_t nlen, const char *file)
+{
+	char a[32], b[32], pct[16];
+
+	fputs("ROUTINE ======================== ", stdout);
+	put_text(stdout, name, nlen);
+	fputs(" in ", stdout);
+	put_text(stdout, file, strlen(file));
+	printf("\n%10s %10s (flat, cum) %s of Total\n",
+	    em_fmt_value(a, sizeof(a), fl->self, c->unit),
+	    em_fmt_value(b, sizeof(b), fl->total, c->unit),
+	    em_fmt_pct(pct, sizeof(pct), fl->total, c->l->total));
+}
+
+static void print_row(const struct ctx *c, const em_func_lines *fl, const char *name,
+    size_t nlen, const char *file, int64_t line, const char *text, size_t tlen)
+{
+	const em_line_row *r = em_lines_row(c->l, fl, line);
+	int64_t self = r ? r->self : 0, total = r ? r->total : 0;
+	char a[32], b[32];
+
+	if (c->csv) {
+		put_csv(stdout, name, nlen);
+		putc(',', stdout);
+		put_csv(stdout, file, strlen(file));
+		printf(",%" PRId64 ",%" PRId64 ",%" PRId64 ",", line, self, total);
+		put_csv(stdout, text ? text : "", text ? tlen : 0);
+		putc('\n', stdout);
+		return;
+	}
+	printf("%10s %10s %6" PRId64 ":", value_or_dot(a, sizeof(a), self, c->unit),
+	    value_or_dot(b, sizeof(b), total, c->unit), line);
+	if (text)
+		put_text(stdout, text, tlen);
+	putc('\n', stdout);
+}
+
+/* Without the file there is no end of file to stop at, and a profile may
+ * claim line 10^15: then only the lines with weight are printed. */
+#define MAX_BLIND_WINDOW 100000
+
+/* The rows of the window; with the file, up to its last line. */
+static void print_rows(struct ctx *c, const em_func_lines *fl, const char *name,
+    size_t nlen, const char *file, em_source_file *sf)
+{
+	int64_t start, end, n;
+	size_t i;
+
+	em_lines_window(c->p, c->l, fl, &start, &end);
+	if (sf->data == NULL && end - start >= MAX_BLIND_WINDOW) {
+		for (i = 0; i < fl->n; i++) {
+			int64_t line = c->l->rows[fl->first + i].line;
+
+			if (line >= start && line <= end)
+				print_row(c, fl, name, nlen, file, line, NULL, 0);
+		}
+		return;
+	}
+	for (n = start; n <= end; n++) {
+		size_t tlen = 0;
+		const char *text = NULL;
+
+		if (sf->data != NULL && (text = em_source_file_line(sf, n, &tlen)) == NULL)
+			break; /* end of the file, as pprof */
+		print_row(c, fl, name, nlen, file, n, text, tlen);
+	}
+}
+
+static void print_function(struct ctx *c, const em_func_lines *fl)
+{
+	const em_function *fn = &c->p->funcs[fl->func];
+	const char *name = em_func_name(c->p, fl->func);
+	size_t nlen = em_name_len(c->p, fn->name);
+	const char *file = em_profile_cstr(c->p, fn->file);
+	em_source_file sf;
+
+	if (file[0] == '\0') {
+		if (!c->csv) {
+			fputs("No source information for ", stdout);
+			put_text(stdout, name, nlen);
+			putc('\n', stdout);
+		}
+		return;
+	}
+	em_source_find(c->src, name, file, NULL, &sf);
+	if (sf.warning[0] != '\0' && !c->warned) {
+		em_cli_error("warning: %s", sf.warning);
+		c->warned = 1;
+	}
+	if (!c->csv) {
+		print_header(c, fl, name, nlen, file);
+		fputs(sf.data == NULL ? " Error: " : " Source: ", stdout);
+		put_text(stdout, sf.data == NULL ? sf.why : sf.origin,
+		    strlen(sf.data == NULL ? sf.why : sf.origin));
+		putc('\n', stdout);
+	}
+	print_rows(c, fl, name, nlen, file, &sf);
+	em_source_file_free(&sf);
+}
+
+/* ---- choosing the functions ------------------------------------------ */
+
+/* Bytewise by name, as pprof orders the routines it lists. */
+static int by_name(const void *x, const void *y, void *ctx)
+{
+	const em_profile *p = ctx;
+	const em_func_lines *a = x, *b = y;
+	em_str na = p->funcs[a->func].name, nb = p->funcs[b->func].name;
+	size_t la = em_name_len(p, na), lb = em_name_len(p, nb);
+	int r = memcmp(em_profile_cstr(p, na), em_profile_cstr(p, nb), la < lb ? la : lb);
+
+	return r ? r : (la > lb) - (la < lb);
+}
+
+/* want[f] = 1 for each function whose name matches re. */
+static unsigned char *match_functions(const em_profile *p, const regex_t *re, uint32_t *n)
+{
+	unsigned char *want = calloc(p->nfuncs ? p->nfuncs : 1, 1);
+	uint32_t f;
+
+	*n = 0;
+	for (f = 0; want != NULL && f < p->nfuncs; f++)
+		if (regexec(re, em_func_name(p, f), 0, NULL, 0) == 0) {
+			want[f] = 1;
+			(*n)++;
+		}
+	return want;
+}
+
+/* ---- settings ---------------------------------------------------------- */
+
+static em_source *open_source(const struct source_args *a, const em_profile *p)
+{
+	em_source_opts o;
+	em_source *s = NULL;
+	em_error err;
+
+	err.msg[0] = '\0';
+	if (em_source_opts_init(&o, &err) < 0)
+		em_cli_error("warning: %s", err.msg);
+	if (em_source_opts_set(&o.source_dir, a->source_dir) < 0 ||
+	    (a->repo && em_source_opts_set(&o.repo, a->repo) < 0) ||
+	    (a->ref && em_source_opts_set(&o.ref, a->ref) < 0) ||
+	    (a->root && em_source_opts_set(&o.root_path, a->root) < 0) ||
+	    (a->raw_url && em_source_opts_set(&o.raw_url, a->raw_url) < 0) ||
+	    em_source_opts_from_labels(&o, p) < 0) {
+		em_cli_error("out of memory");
+		em_source_opts_free(&o);
+		return NULL;
+	}
+	o.offline = a->offline;
+	if (a->timeout_s > 0)
+		o.timeout_ms = (long)a->timeout_s * 1000;
+	err.msg[0] = '\0';
+	s = em_source_new(&o, &err);
+	if (s == NULL)
+		em_cli_error("%s", err.msg);
+	em_source_opts_free(&o);
+	return s;
+}
+
+/* ---- the command ----------------------------------------------------- */
+
+static int operand(struct source_args *a, const char *arg)
+{
+	if (a->regex == NULL) {
+		a->regex = arg;
+		return 0;
+	}
+	if (a->file != NULL)
+		return em_cli_usage_error(&em_cmd_source, "too many arguments: '%s'", arg), -1;
+	/* `source FILE REGEX`: the first operand was the file */
+	a->file = a->regex;
+	a->regex = arg;
+	return 0;
+}
+
+static int parse_args(struct source_args *a, int argc, char **argv, int *done)
+{
+	static const struct em_opt table[] = {
+		{ "profile", 0, EM_OPT_ARG, OPT_PROFILE },
+		{ "sample-type", 0, EM_OPT_ARG, OPT_TYPE },
+		{ "format", 0, EM_OPT_ARG, OPT_FORMAT },
+		{ "source-dir", 0, EM_OPT_ARG, OPT_SRCDIR },
+		{ "repo", 0, EM_OPT_ARG, OPT_REPO },
+		{ "ref", 0, EM_OPT_ARG, OPT_REF },
+		{ "root-path", 0, EM_OPT_ARG, OPT_ROOT },
+		{ "github-raw-url", 0, EM_OPT_ARG, OPT_RAWURL },
+		{ "offline", 0, EM_OPT_NOARG, OPT_OFFLINE },
+		{ "fetch-timeout", 0, EM_OPT_ARG, OPT_TIMEOUT },
+		EM_CLI_SERVER_OPTS,
+		{ NULL, 0, 0, 0 },
+	};
+	struct em_opts st;
+	int r;
+
+	em_opts_init(&st, &em_cmd_source, table, argc, argv);
+	while ((r = em_opts_next(&st)) != EM_OPTS_END) {
+		int srv = em_cli_server_opt(&em_cmd_source, &a->srv, r, st.arg);
+
+		if (srv < 0)
+			return EM_EXIT_USAGE;
+		if (srv > 0)
+			continue;
+		switch (r) {
+		case EM_OPTS_ERROR:
+			return EM_EXIT_USAGE;
+		case EM_OPTS_HELP:
+			em_cli_print_cmd_help(stdout, &em_cmd_source);
+			*done = 1;
+			return EM_EXIT_OK;
+		case EM_OPTS_OPERAND:
+			if (operand(a, st.arg) < 0)
+				return EM_EXIT_USAGE;
+			break;
+		case OPT_PROFILE:
+			if (a->file != NULL)
+				return em_cli_usage_error(&em_cmd_source, "more than one profile given");
+			a->file = st.arg;
+			break;
+		case OPT_TYPE: a->type = st.arg; break;
+		case OPT_SRCDIR: a->source_dir = st.arg; break;
+		case OPT_REPO: a->repo = st.arg; break;
+		case OPT_REF: a->ref = st.arg; break;
+		case OPT_ROOT: a->root = st.arg; break;
+		case OPT_RAWURL: a->raw_url = st.arg; break;
+		case OPT_OFFLINE: a->offline = 1; break;
+		case OPT_FORMAT:
+			if (strcmp(st.arg, "text") == 0 || strcmp(st.arg, "csv") == 0)
+				a->csv = st.arg[0] == 'c';
+			else
+				return em_cli_usage_error(&em_cmd_source,
+				    "unknown format '%s' (use text or csv)", st.arg);
+			break;
+		case OPT_TIMEOUT:
+			if (em_cli_parse_int(&em_cmd_source, st.optname, st.arg, 1, 3600,
+			    &a->timeout_s) < 0)
+				return EM_EXIT_USAGE;
+			break;
+		}
+	}
+	if (a->regex == NULL || (a->file == NULL && !a->srv.used))
+		return em_cli_usage_error(&em_cmd_source, "no REGEX given");
+	return EM_EXIT_OK;
+}
+
+/* Print every matching function; EM_EXIT_FAIL when none matches. */
+static int list(const struct source_args *a, const em_profile *p, uint32_t type,
+    const regex_t *re)
+{
+	struct ctx c;
+	em_func_lines *order;
+	em_lines l;
+	em_error err;
+	unsigned char *want;
+	uint32_t nmatch, i;
+	char tot[32];
+	int rc = EM_EXIT_OK;
+
+	want = match_functions(p, re, &nmatch);
+	if (want == NULL) {
+		em_cli_error("out of memory");
+		return EM_EXIT_FAIL;
+	}
+	err.msg[0] = '\0';
+	if (em_lines_build(&l, p, type, want, &err) < 0) {
+		free(want);
+		em_cli_error("'%s': %s", a->file, err.msg);
+		return EM_EXIT_FAIL;
+	}
+	free(want);
+	if (l.nfuncs == 0) {
+		em_lines_free(&l);
+		em_cli_error("no function matches '%s'", a->regex);
+		return EM_EXIT_FAIL;
+	}
+	memset(&c, 0, sizeof(c));
+	c.p = p;
+	c.l = &l;
+	c.unit = em_profile_cstr(p, p->types[type].unit);
+	c.csv = a->csv;
+	c.src = open_source(a, p);
+	if (c.src == NULL) {
+		em_lines_free(&l);
+		return EM_EXIT_USAGE;
+	}
+	order = malloc(l.nfuncs * sizeof(*order));
+	if (order == NULL) {
+		em_cli_error("out of memory");
+		em_source_free(c.src);
+		em_lines_free(&l);
+		return EM_EXIT_FAIL;
+	}
+	memcpy(order, l.funcs, l.nfuncs * sizeof(*order));
+	qsort_r(order, l.nfuncs, sizeof(*order), by_name, (void *)p);
+	if (c.csv)
+		fputs("function,file,line,self,total,source\n", stdout);
+	else
+		printf("Total: %s\n", em_fmt_value(tot, sizeof(tot), l.total, c.unit));
+	for (i = 0; i < l.nfuncs; i++)
+		print_function(&c, &order[i]);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		em_cli_error("error writing the output");
+		rc = EM_EXIT_FAIL;
+	}
+	free(order);
+	em_source_free(c.src);
+	em_lines_free(&l);
+	return rc;
+}
+
+static int source_run(int argc, char **argv)
+{
+	struct source_args a;
+	em_profile *p;
+	regex_t re;
+	uint32_t type;
+	int done = 0, rc;
+
+	memset(&a, 0, sizeof(a));
+	em_srv_args_init(&a.srv);
+	rc = parse_args(&a, argc, argv, &done);
+	if (rc != EM_EXIT_OK || done)
+		return rc;
+	rc = regcomp(&re, a.regex, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		char msg[256];
+
+		regerror(rc, &re, msg, sizeof(msg));
+		return em_cli_usage_error(&em_cmd_source, "invalid regular expression '%s': %s",
+		    a.regex, msg);
+	}
+	p = em_cli_load_any(&em_cmd_source, a.file, &a.srv, &rc);
+	if (p == NULL) {
+		regfree(&re);
+		return rc;
+	}
+	a.file = em_cli_source_name(a.file, &a.srv);
+	if (em_cli_sample_type(p, a.file, a.type, &type) < 0)
+		rc = EM_EXIT_USAGE;
+	else
+		rc = list(&a, p, type, &re);
+	regfree(&re);
+	em_profile_free(p);
+	return rc;
+}
+
+const struct em_cmd em_cmd_source = {
+	"source",
+	"source [options] [--profile FILE | FILE | server options] REGEX",
+	"per-line source view of functions matching REGEX (like pprof -list)",
+	"options:\n"
+	"  --profile FILE            the profile (or give FILE before REGEX)\n"
+	"  --sample-type NAME|INDEX  which sample type (default: the profile's default)\n"
+	"  --format text|csv         output format (default: text)\n"
+	"  --source-dir DIR          read files and .pyroscope.yaml from a local checkout\n"
+	"  --repo URL                service repository (default: the profile's\n"
+	"                            service_repository label)\n"
+	"  --ref REF                 git ref (default: service_git_ref label, else HEAD)\n"
+	"  --root-path PATH          the service's directory in the repository\n"
+	"                            (default: service_root_path label)\n"
+	"  --github-raw-url URL      GitHub raw base URL (env EMBERS_GITHUB_RAW_URL;\n"
+	"                            default https://raw.githubusercontent.com)\n"
+	"  --offline                 no network: local checkout and cache only\n"
+	"  --fetch-timeout SECONDS   time limit per fetched file (default: 30)\n"
+	"  -h, --help                show this help\n"
+	"\n"
+	EM_CLI_SERVER_HELP
+	"\n"
+	"REGEX is an extended regular expression matched anywhere in function names.\n"
+	"Per-line flat (self) and cum (total) equal 'go tool pprof -list'. csv has the\n"
+	"header 'function,file,line,self,total,source' with raw integers; source is\n"
+	"empty when the file could not be had. A token in GITHUB_TOKEN (or github.token\n"
+	"in the config file) is sent only to the GitHub raw URL's host. Fetched files\n"
+	"are cached in $XDG_CACHE_HOME/embers.\n",
+	source_run,
+};
