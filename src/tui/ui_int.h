@@ -1,0 +1,28 @@
+/* ui_int.h - what ui.c, ui_search.c and ui_input.c share; not for other
+ * modules (they use ui.h). */
+#ifndef EMBERS_TUI_UI_INT_H
+#define EMBERS_TUI_UI_INT_H
+
+#include "ui.h"
+
+/* The message line (until the next key). */
+void em_ui_msg(struct em_ui *ui, int error, const char *fmt, ...) EM_PRINTF(3, 4);
+
+/* Zoom history (ui.c). */
+int em_ui_zoom_push(struct em_ui *ui, em_node node, const em_node *members, uint32_t nm);
+void em_ui_zoom_step(struct em_ui *ui, int forward);
+void em_ui_zoom_reset(struct em_ui *ui);
+
+/* Selection and geometry (ui.c). */
+void em_ui_select_span(struct em_ui *ui, long i);
+void em_ui_resolve_sel(struct em_ui *ui);
+int em_ui_too_small(const struct em_ui *ui);
+int em_ui_table_rows(const struct em_ui *ui);
+
+/* Search (ui_search.c). */
+void em_ui_search_report(struct em_ui *ui);
+int em_ui_search_step(struct em_ui *ui, int dir, int from_self, int quiet);
+int em_ui_highlight_func(struct em_ui *ui, em_func_id f);
+void em_ui_show_func(struct em_ui *ui, em_func_id f);
+
+#endif
