@@ -1,0 +1,41 @@
+/* levels.h - Pyroscope flame graph levels back into profile samples.
+ *
+ * A flame graph (Connect FlameGraph, FlameGraphDiff, legacy flamebearer)
+ * is a list of rows; row d holds the nodes at depth d as groups of ints:
+ *   single (stride 4): x delta, total, self, name index
+ *   diff   (stride 7): left x delta, left total, left self,
+ *                      right x delta, right total, right self, name index
+ * A node's x is its delta plus the end (x + total) of the previous node of
+ * the row; the children of a node are the nodes of the next row inside its
+ * span. Row 0 is the synthetic root ("total"), not a frame.
+ *
+ * This decoder is shared by every reader of that encoding; it has no I/O
+ * and no JSON or protobuf knowledge: callers hand it int64 rows. */
+#ifndef EMBERS_LEVELS_H
+#define EMBERS_LEVELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "embers/error.h"
+#include "embers/profile.h"
+
+typedef struct em_levels {
+	const int64_t *const *rows; /* nrows rows of row_len[i] ints */
+	const size_t *row_len;
+	size_t nrows;
+	int stride;                 /* 4 (single) or 7 (diff) */
+	const char *const *names;   /* name table; index 0 is "total" */
+	const size_t *name_len;     /* lengths, or NULL for NUL-terminated */
+	size_t nnames;
+	volatile int *cancel;       /* optional: stop with "cancelled" */
+} em_levels;
+
+/* Add one sample per node whose self is non-zero (root..node path of
+ * one-line locations). The caller adds the sample types first: one for
+ * stride 4, two (left, right) for stride 7. Corrupt input (a row length
+ * not a multiple of the stride, a bad name index, negative values, a node
+ * outside its parent, an overflow) gives -1 and one line in err. */
+int em_levels_to_profile(em_profile *p, const em_levels *lv, em_error *err);
+
+#endif

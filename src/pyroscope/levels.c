@@ -1,0 +1,260 @@
+/* levels.c - flame graph levels (Connect FlameGraph, FlameGraphDiff,
+ * flamebearer) back into samples; see include/embers/levels.h.
+ *
+ * Every row is decoded to absolute spans. A diff has a left and a right
+ * layout with the same tree shape; their sum is also a valid layout (a
+ * child lies inside its parent on both sides, so inside the sum too), which
+ * gives one span per node for finding parents. The parent of a node is the
+ * last node of the row above starting at or before it, as Pyroscope's own
+ * decoder (buildStack) does; it must contain the node, and a parent's self
+ * plus its children must fit in its total, or the input is corrupt. The
+ * children of a node are then a contiguous run of the next row, so samples
+ * come from a depth-first walk with the path on a stack, which reads the
+ * nodes in order instead of climbing parent links (cache misses) per node. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "embers/levels.h"
+#include "embers/vec.h"
+
+#define NO_PARENT UINT32_MAX
+
+struct lv_node {
+	int64_t x, w;      /* span in the (combined) layout */
+	int64_t self[2];   /* left (or only) and right self */
+	int64_t used;      /* own self + the widths of children seen so far */
+	uint32_t parent;
+	uint32_t name;
+	uint32_t first_child, nchild;
+};
+
+struct lv {
+	const em_levels *in;
+	em_profile *p;
+	struct lv_node *nodes;
+	size_t *row_start;     /* nrows + 1 offsets into nodes */
+	uint32_t *name_loc;    /* location per name index, UINT32_MAX = none yet */
+	uint32_t *path;        /* the current path, row 1 first */
+	uint32_t *walk;        /* 2 * nrows: next and end child per depth */
+};
+
+/* Absolute x of one side: delta from the end of the previous node. */
+static int side(const int64_t *g, int64_t *pos, int64_t *x, int64_t *w, int64_t *self)
+{
+	if (g[0] < 0 || g[1] < 0 || g[2] < 0 || g[2] > g[1] ||
+	    __builtin_add_overflow(*pos, g[0], x) || __builtin_add_overflow(*x, g[1], pos))
+		return -1;
+	*w = g[1];
+	*self = g[2];
+	return 0;
+}
+
+static int decode_row(struct lv *lv, size_t r, em_error *err)
+{
+	const em_levels *in = lv->in;
+	const int64_t *v = in->rows[r];
+	size_t i, n = in->row_len[r] / (size_t)in->stride;
+	int64_t pos[2] = { 0, 0 };
+
+	for (i = 0; i < n; i++, v += in->stride) {
+		struct lv_node *nd = &lv->nodes[lv->row_start[r] + i];
+		int64_t x[2] = { 0, 0 }, w[2] = { 0, 0 };
+		int64_t ni = v[in->stride - 1];
+
+		nd->self[1] = 0;
+		if (side(v, &pos[0], &x[0], &w[0], &nd->self[0]) < 0 ||
+		    (in->stride == 7 && side(v + 3, &pos[1], &x[1], &w[1], &nd->self[1]) < 0) ||
+		    __builtin_add_overflow(x[0], x[1], &nd->x) ||
+		    __builtin_add_overflow(w[0], w[1], &nd->w) ||
+		    __builtin_add_overflow(nd->self[0], nd->self[1], &nd->used))
+			return em_error_set(err, "flame graph level %zu, node %zu: bad span "
+			    "(negative, self above total, or overflowing)", r, i);
+		if (ni < 0 || (uint64_t)ni >= in->nnames)
+			return em_error_set(err, "flame graph level %zu, node %zu: name index %lld "
+			    "out of range (%zu names)", r, i, (long long)ni, in->nnames);
+		nd->name = (uint32_t)ni;
+		nd->parent = NO_PARENT;
+		nd->first_child = 0;
+		nd->nchild = 0;
+	}
+	return 0;
+}
+
+/* Link the nodes of row r to row r - 1 (both sorted by x). */
+static int link_row(struct lv *lv, size_t r, em_error *err)
+{
+	size_t lo = lv->row_start[r - 1], hi = lv->row_start[r], j = lo, i;
+
+	for (i = lv->row_start[r]; i < lv->row_start[r + 1]; i++) {
+		struct lv_node *c = &lv->nodes[i], *par;
+
+		while (j + 1 < hi && lv->nodes[j + 1].x <= c->x)
+			j++;
+		par = j < hi ? &lv->nodes[j] : NULL;
+		if (par == NULL || c->x < par->x || c->x - par->x > par->w - c->w ||
+		    __builtin_add_overflow(par->used, c->w, &par->used) || par->used > par->w)
+			return em_error_set(err, "flame graph level %zu, node %zu: lies outside "
+			    "its parent's span", r, i - lv->row_start[r]);
+		c->parent = (uint32_t)j;
+		if (par->nchild++ == 0)
+			par->first_child = (uint32_t)i;
+	}
+	return 0;
+}
+
+static uint32_t name_location(struct lv *lv, uint32_t ni)
+{
+	const em_levels *in = lv->in;
+	size_t len;
+	em_str s;
+	em_func_id f;
+
+	if (lv->name_loc[ni] != UINT32_MAX)
+		return lv->name_loc[ni];
+	len = in->name_len ? in->name_len[ni] : strlen(in->names[ni]);
+	s = em_profile_str(lv->p, in->names[ni], len);
+	if (s == EM_STR_NONE)
+		return UINT32_MAX;
+	f = em_profile_func(lv->p, s, 0, 0, 0);
+	if (f == EM_FUNC_NONE)
+		return UINT32_MAX;
+	lv->name_loc[ni] = em_profile_func_location(lv->p, f);
+	return lv->name_loc[ni];
+}
+
+/* Samples of the subtree under root node i (row 0), depth first; the
+ * path below the root row is kept in lv->path. */
+static int emit_tree(struct lv *lv, uint32_t i, size_t nrows, em_error *err)
+{
+	uint32_t *next = lv->walk; /* per depth: the next child to visit */
+	uint32_t *end = lv->walk + nrows;
+	size_t d = 0;
+
+	next[0] = i;
+	end[0] = i + 1;
+	while (1) {
+		const struct lv_node *nd;
+
+		if (next[d] == end[d]) {
+			if (d-- == 0)
+				return 0;
+			continue;
+		}
+		nd = &lv->nodes[next[d]++];
+		if (d > 0) {
+			uint32_t loc = name_location(lv, nd->name);
+
+			if (loc == UINT32_MAX)
+				return em_error_set(err, "out of memory");
+			lv->path[d - 1] = loc;
+		}
+		if (nd->self[0] != 0 || nd->self[1] != 0) {
+			int64_t vals[2] = { nd->self[0], nd->self[1] };
+
+			if (em_profile_add_sample(lv->p, lv->path, d, vals, NULL, 0) < 0)
+				return em_error_set(err, "out of memory");
+		}
+		if (nd->nchild > 0 && d + 1 < nrows) {
+			d++;
+			next[d] = nd->first_child;
+			end[d] = nd->first_child + nd->nchild;
+		}
+	}
+}
+
+static int check_shape(const em_levels *in, size_t *total, em_error *err)
+{
+	size_t r;
+
+	*total = 0;
+	if (in->stride != 4 && in->stride != 7)
+		return em_error_set(err, "flame graph: bad group size %d", in->stride);
+	for (r = 0; r < in->nrows; r++) {
+		if (in->row_len[r] % (size_t)in->stride != 0)
+			return em_error_set(err, "flame graph level %zu has %zu numbers, not a "
+			    "multiple of %d", r, in->row_len[r], in->stride);
+		*total += in->row_len[r] / (size_t)in->stride;
+	}
+	if (*total >= UINT32_MAX)
+		return em_error_set(err, "flame graph has too many nodes");
+	return 0;
+}
+
+/* Size the profile's sample arrays once: growing them node by node costs
+ * more (copies, page faults) than the whole decode otherwise. */
+static int reserve(struct lv *lv, em_error *err)
+{
+	em_profile *p = lv->p;
+	size_t r, i, nsamples = 0, nstack = 0;
+
+	for (r = 0; r < lv->in->nrows; r++)
+		for (i = lv->row_start[r]; i < lv->row_start[r + 1]; i++)
+			if (lv->nodes[i].self[0] != 0 || lv->nodes[i].self[1] != 0) {
+				nsamples++;
+				nstack += r;
+			}
+	nsamples += p->nsamples;
+	if (EM_VEC_RESERVE(p->stack, p->stack_cap, p->nstack + nstack) < 0 ||
+	    EM_VEC_RESERVE(p->sample_off, p->sample_off_cap, nsamples + 2) < 0 ||
+	    nsamples > SIZE_MAX / 2 ||
+	    EM_VEC_RESERVE(p->values, p->values_cap, nsamples * p->ntypes) < 0)
+		return em_error_set(err, "out of memory");
+	return 0;
+}
+
+static int run(struct lv *lv, em_error *err)
+{
+	const em_levels *in = lv->in;
+	size_t r, i;
+
+	for (r = 0; r < in->nrows; r++)
+		lv->row_start[r + 1] = lv->row_start[r] + in->row_len[r] / (size_t)in->stride;
+	for (r = 0; r < in->nrows; r++) {
+		if (in->cancel != NULL && *in->cancel)
+			return em_error_set(err, "cancelled");
+		if (decode_row(lv, r, err) < 0 || (r > 0 && link_row(lv, r, err) < 0))
+			return -1;
+	}
+	if (reserve(lv, err) < 0)
+		return -1;
+	if (in->nrows > 0)
+		for (i = 0; i < lv->row_start[1]; i++)
+			if (emit_tree(lv, (uint32_t)i, in->nrows, err) < 0)
+				return -1;
+	return 0;
+}
+
+int em_levels_to_profile(em_profile *p, const em_levels *in, em_error *err)
+{
+	struct lv lv;
+	size_t total;
+	int rc = -1;
+
+	if (check_shape(in, &total, err) < 0)
+		return -1;
+	if (p->ntypes != (in->stride == 7 ? 2u : 1u))
+		return em_error_set(err, "flame graph: profile needs %d sample types first",
+		    in->stride == 7 ? 2 : 1);
+	memset(&lv, 0, sizeof(lv));
+	lv.in = in;
+	lv.p = p;
+	lv.nodes = calloc(total ? total : 1, sizeof(*lv.nodes));
+	lv.row_start = calloc(in->nrows + 1, sizeof(*lv.row_start));
+	lv.name_loc = malloc((in->nnames ? in->nnames : 1) * sizeof(*lv.name_loc));
+	lv.path = malloc((in->nrows ? in->nrows : 1) * sizeof(*lv.path));
+	lv.walk = malloc((in->nrows ? in->nrows : 1) * 2 * sizeof(*lv.walk));
+	if (lv.nodes == NULL || lv.row_start == NULL || lv.name_loc == NULL || lv.path == NULL ||
+	    lv.walk == NULL) {
+		em_error_set(err, "out of memory");
+		goto out;
+	}
+	memset(lv.name_loc, 0xff, (in->nnames ? in->nnames : 1) * sizeof(*lv.name_loc));
+	rc = run(&lv, err);
+out:
+	free(lv.nodes);
+	free(lv.row_start);
+	free(lv.name_loc);
+	free(lv.path);
+	free(lv.walk);
+	return rc;
+}
