@@ -3,9 +3,12 @@
  * Layout is flat arrays so that a profile with millions of frames costs a
  * few bytes per frame:
  *   functions   unique by name (granularity "functions", as go tool pprof)
- *   lines       (function, line number) pairs; a location owns a run of them
+ *   func_files  the other files a function's name is defined in
+ *               (JavaScript and Python reuse names across files)
+ *   lines       (function, file, line number); a location owns a run of them
  *   locations   a run of lines, ROOT FIRST (caller, then what was inlined
  *               into it), plus the address and mapping for unsymbolized code
+ *   maps        the memory mappings of the profiled process, in pprof order
  *   samples     a run of location indexes, ROOT FIRST, one value per sample
  *               type, and a run of labels
  * Readers build a profile with the em_profile_add_* functions; nothing here
@@ -29,8 +32,25 @@ typedef struct em_function {
 	int64_t start_line;
 } em_function;
 
+/* A definition of a function's name in a file other than its own (pprof
+ * lists each (name, file) separately). file 0: a definition without file
+ * of a function that has one. */
+typedef struct em_func_file {
+	em_func_id func;
+	em_str file;
+	int64_t start_line;
+} em_func_file;
+
+/* em_line.file when the frame has no file although its function has one
+ * (another definition of the name has). */
+#define EM_LINE_NO_FILE EM_STR_NONE
+
+/* A frame. file is the file of the definition the frame belongs to; 0
+ * means its function's own file (readers without files leave it 0). The
+ * file sits in what would be padding: 16 bytes either way. */
 typedef struct em_line {
 	em_func_id func;
+	em_str file;
 	int64_t line;
 } em_line;
 
@@ -38,8 +58,18 @@ typedef struct em_location {
 	uint32_t first_line; /* index into profile->lines */
 	uint32_t nlines;     /* >= 1: every location names at least one frame */
 	uint64_t address;
-	em_str mapping_file; /* 0 when unknown */
+	em_str mapping_file; /* 0 when unknown; the file of its map if any */
+	uint32_t map;        /* 1 + index into profile->maps, 0 = none */
 } em_location;
+
+/* A memory mapping (pprof Mapping): the binary or library code lies in. */
+typedef struct em_memmap {
+	uint64_t memory_start, memory_limit, file_offset;
+	em_str file;
+	em_str build_id;
+	unsigned char has_functions, has_filenames, has_line_numbers,
+	    has_inline_frames;
+} em_memmap;
 
 typedef struct em_sample_type {
 	em_str type; /* e.g. "alloc_space" */
@@ -62,6 +92,12 @@ typedef struct em_profile {
 	uint32_t *func_by_name; /* open-addressing index: name -> func id */
 	size_t func_by_name_cap;
 
+	em_func_file *func_files;
+	uint32_t nfunc_files;
+	size_t func_files_cap;
+	uint32_t *func_file_slots; /* hash (func, file) -> index + 1, 0 = empty */
+	size_t func_file_nslots;   /* 0 or a power of two */
+
 	em_line *lines;
 	uint32_t nlines;
 	size_t lines_cap;
@@ -71,6 +107,10 @@ typedef struct em_profile {
 	size_t locs_cap;
 	uint32_t *loc_of_func; /* single-frame location per function (folded/json readers) */
 	size_t loc_of_func_cap;
+
+	em_memmap *maps;
+	uint32_t nmaps;
+	size_t maps_cap;
 
 	em_sample_type *types;
 	uint32_t ntypes;
@@ -120,15 +160,42 @@ static inline const char *em_func_name(const em_profile *p, em_func_id f)
 	return em_strtab_str(p->strs, p->funcs[f].name);
 }
 
+/* Record that f's name is also defined in file (0: without a file) with
+ * that start line. Nothing happens when file is f's own file or already
+ * recorded (the first definition wins, as for functions). 0 or -1 on OOM. */
+int em_profile_add_func_file(em_profile *p, em_func_id f, em_str file,
+    int64_t start_line);
+/* Index into func_files of (f, file), or UINT32_MAX when not recorded. */
+uint32_t em_profile_find_func_file(const em_profile *p, em_func_id f, em_str file);
+/* The start line of f's definition in file (0 when unknown). */
+int64_t em_profile_start_line(const em_profile *p, em_func_id f, em_str file);
+/* The file of a frame: its own, else its function's; 0 when none. */
+static inline em_str em_line_file(const em_profile *p, const em_line *ln)
+{
+	if (ln->file == 0)
+		return p->funcs[ln->func].file;
+	return ln->file == EM_LINE_NO_FILE ? 0 : ln->file;
+}
+
 /* Add a sample type; returns its index or -1 on OOM. */
 int em_profile_add_type(em_profile *p, const char *type, const char *unit);
 /* Index of the type named name, or of the decimal index name; -1 if none. */
 int em_profile_find_type(const em_profile *p, const char *name);
 
 /* Add a location whose lines are given ROOT FIRST. Returns its index, or
- * UINT32_MAX on OOM or nlines == 0. */
+ * UINT32_MAX on OOM or nlines == 0. A line's file that is not a string of
+ * the profile counts as 0; a file other than its function's is recorded
+ * with em_profile_add_func_file (start line 0) unless it already is. */
 uint32_t em_profile_add_location(em_profile *p, const em_line *lines,
     uint32_t nlines, uint64_t address, em_str mapping_file);
+/* The same in mapping map (1 + index into p->maps, 0 = none); the
+ * location's mapping_file is the mapping's file. */
+uint32_t em_profile_add_mapped_location(em_profile *p, const em_line *lines,
+    uint32_t nlines, uint64_t address, uint32_t map);
+
+/* Append a mapping; returns 1 + its index (what em_location.map holds), or
+ * 0 on OOM. */
+uint32_t em_profile_add_map(em_profile *p, const em_memmap *m);
 /* The one-line location for function f (created once, then reused). */
 uint32_t em_profile_func_location(em_profile *p, em_func_id f);
 

@@ -164,7 +164,7 @@ static void print_function(struct ctx *c, const em_func_lines *fl)
 	const em_function *fn = &c->p->funcs[fl->func];
 	const char *name = em_func_name(c->p, fl->func);
 	size_t nlen = em_name_len(c->p, fn->name);
-	const char *file = em_profile_cstr(c->p, fn->file);
+	const char *file = em_profile_cstr(c->p, fl->file); /* one routine per file */
 	em_source_file sf;
 
 	if (file[0] == '\0') {
@@ -193,16 +193,30 @@ static void print_function(struct ctx *c, const em_func_lines *fl)
 
 /* ---- choosing the functions ------------------------------------------ */
 
-/* Bytewise by name, as pprof orders the routines it lists. */
+static int cmp_str(const em_profile *p, em_str x, em_str y)
+{
+	size_t lx = em_name_len(p, x), ly = em_name_len(p, y);
+	int r = memcmp(em_profile_cstr(p, x), em_profile_cstr(p, y), lx < ly ? lx : ly);
+
+	return r ? r : (lx > ly) - (lx < ly);
+}
+
+/* Bytewise by name, then file, as pprof orders the routines it lists. */
 static int by_name(const void *x, const void *y, void *ctx)
 {
 	const em_profile *p = ctx;
 	const em_func_lines *a = x, *b = y;
-	em_str na = p->funcs[a->func].name, nb = p->funcs[b->func].name;
-	size_t la = em_name_len(p, na), lb = em_name_len(p, nb);
-	int r = memcmp(em_profile_cstr(p, na), em_profile_cstr(p, nb), la < lb ? la : lb);
+	int r = cmp_str(p, p->funcs[a->func].name, p->funcs[b->func].name);
 
-	return r ? r : (la > lb) - (la < lb);
+	return r ? r : cmp_str(p, a->file, b->file);
+}
+
+/* pprof lists a function's frames without a file only when none of its
+ * frames has one ("No source information"); ordered by file, they come
+ * first. */
+static int hidden(const em_func_lines *order, uint32_t i, uint32_t n)
+{
+	return order[i].file == 0 && i + 1 < n && order[i + 1].func == order[i].func;
 }
 
 /* want[f] = 1 for each function whose name matches re. */
@@ -391,7 +405,8 @@ static int list(const struct source_args *a, const em_profile *p, uint32_t type,
 	else
 		printf("Total: %s\n", em_fmt_value(tot, sizeof(tot), l.total, c.unit));
 	for (i = 0; i < l.nfuncs; i++)
-		print_function(&c, &order[i]);
+		if (!hidden(order, i, l.nfuncs))
+			print_function(&c, &order[i]);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		em_cli_error("error writing the output");
 		rc = EM_EXIT_FAIL;

@@ -7,11 +7,15 @@
  *   2. index the string table (offsets only; strings are interned into the
  *      profile the first time something refers to them);
  *   3. sample types, period type, comments, default sample type;
- *   4. mappings, 5. functions, 6. locations, each into an id -> ordinal map;
+ *   4. mappings (kept in pprof order), 5. functions, 6. locations, each
+ *      into an id -> ordinal map;
  *   7. samples, decoded one by one into scratch arrays.
  * Semantics follow google/pprof (profile/encode.go, profile.go CheckValid,
  * prune.go) so that figures match `go tool pprof -top`:
  *   - a location's lines are innermost first in pprof, root first here;
+ *   - functions are unique by name; a line keeps the file of the pprof
+ *     Function it refers to, so that the same name in several files
+ *     (JavaScript, Python) stays apart in per-line figures;
  *   - a location without lines, or a line whose function is missing or has
  *     an empty name, is the frame "[basename of mapping file]" or
  *     "<unknown>";
@@ -89,6 +93,7 @@ typedef struct strref {
 typedef struct mapinfo {
 	em_str file;
 	em_func_id func; /* "[basename]", made on first use */
+	uint32_t map;    /* its em_location.map */
 } mapinfo;
 
 typedef struct reader {
@@ -110,6 +115,8 @@ typedef struct reader {
 	mapinfo *maps;
 	idmap map_ids;
 	em_func_id *fn;   /* function ordinal -> func, NONE when unnamed */
+	em_str *fn_file;  /* function ordinal -> its filename (until pass 7) */
+	int64_t *fn_start;
 	idmap fn_ids;
 	uint32_t *loc;    /* location ordinal -> em location */
 	uint8_t *locflag; /* PRUNE_* */
@@ -481,15 +488,23 @@ static int read_mapping(reader *r, const pw_field *pf, size_t ord)
 	int k;
 	uint64_t id = 0;
 	int64_t file = 0, build_id = 0;
+	em_memmap m;
 
+	memset(&m, 0, sizeof(m));
 	pw_sub(&w, &r->top, pf);
 	while ((k = next_field(r, &w, &f, &MAPPING)) > 0) {
-		if (f.num == 1)
-			id = f.v;
-		else if (f.num == 5)
-			file = (int64_t)f.v;
-		else if (f.num == 6)
-			build_id = (int64_t)f.v;
+		switch (f.num) {
+		case 1: id = f.v; break;
+		case 2: m.memory_start = f.v; break;
+		case 3: m.memory_limit = f.v; break;
+		case 4: m.file_offset = f.v; break;
+		case 5: file = (int64_t)f.v; break;
+		case 6: build_id = (int64_t)f.v; break;
+		case 7: m.has_functions = f.v != 0; break;
+		case 8: m.has_filenames = f.v != 0; break;
+		case 9: m.has_line_numbers = f.v != 0; break;
+		case 10: m.has_inline_frames = f.v != 0; break;
+		}
 	}
 	if (k < 0)
 		return -1;
@@ -497,7 +512,11 @@ static int read_mapping(reader *r, const pw_field *pf, size_t ord)
 		return em_error_set(r->err, "malformed profile: mapping with reserved id 0");
 	r->ids[ord] = id;
 	r->maps[ord].func = EM_FUNC_NONE;
-	return str_id(r, file, &r->maps[ord].file) || str_check(r, build_id) ? -1 : 0;
+	if (str_id(r, file, &m.file) || str_id(r, build_id, &m.build_id))
+		return -1;
+	r->maps[ord].file = m.file;
+	r->maps[ord].map = em_profile_add_map(r->p, &m); /* in pprof order */
+	return r->maps[ord].map ? 0 : oom(r);
 }
 
 /* ---- pass 5: functions and drop_frames ------------------------------- */
@@ -591,6 +610,8 @@ static int read_function(reader *r, const pw_field *pf, size_t ord)
 	if (str_id(r, name, &sname) || str_id(r, sys, &ssys) || str_id(r, file, &sfile))
 		return -1;
 	r->fn[ord] = NONE;
+	r->fn_file[ord] = sfile;
+	r->fn_start[ord] = start;
 	if (em_strtab_len(r->p->strs, sname) == 0)
 		return 0; /* unnamed: the frame is named after the mapping */
 	r->fn[ord] = em_profile_func(r->p, sname, ssys, sfile, start);
@@ -598,6 +619,23 @@ static int read_function(reader *r, const pw_field *pf, size_t ord)
 		return oom(r);
 	if (r->pruning && (r->fn[ord] >= r->fprune_cap || !r->fprune[r->fn[ord]]))
 		return decide_prune(r, r->fn[ord]);
+	return 0;
+}
+
+/* The files other than its function's that a name is defined in. Done
+ * after all functions, since a later definition may give a function the
+ * file an earlier one lacked. */
+static int add_func_files(reader *r)
+{
+	size_t ord;
+
+	for (ord = 0; ord < r->nfuncs; ord++) {
+		em_func_id f = r->fn[ord];
+
+		if (f != NONE && r->fn_file[ord] != r->p->funcs[f].file &&
+		    em_profile_add_func_file(r->p, f, r->fn_file[ord], r->fn_start[ord]) < 0)
+			return oom(r);
+	}
 	return 0;
 }
 
@@ -705,6 +743,7 @@ static int add_raw_line(reader *r, size_t nl, uint64_t func_id, int64_t line,
     uint64_t loc_id)
 {
 	uint32_t ord = NONE;
+	em_line *ln;
 
 	if (func_id != 0 && (ord = idmap_get(&r->fn_ids, func_id)) == NONE)
 		return em_error_set(r->err, "malformed profile: location %llu refers "
@@ -712,8 +751,15 @@ static int add_raw_line(reader *r, size_t nl, uint64_t func_id, int64_t line,
 		    (unsigned long long)func_id);
 	if (EM_VEC_RESERVE(r->lines, r->lines_cap, nl + 2))
 		return oom(r);
-	r->lines[nl].func = ord == NONE ? NONE : r->fn[ord];
-	r->lines[nl].line = line;
+	ln = &r->lines[nl];
+	ln->func = ord == NONE ? NONE : r->fn[ord];
+	ln->file = 0;
+	ln->line = line;
+	if (ln->func != NONE) {
+		ln->file = r->fn_file[ord];
+		if (ln->file == 0 && r->p->funcs[ln->func].file != 0)
+			ln->file = EM_LINE_NO_FILE;
+	}
 	return 0;
 }
 
@@ -767,12 +813,12 @@ static size_t prune_lines(const reader *r, size_t nl, uint8_t *flags)
 /* Turn r->lines[0..nl) (pprof order) into a location, root first. */
 static int add_location(reader *r, size_t ord, size_t nl, uint32_t map, uint64_t addr)
 {
-	em_str mapfile = map == NONE ? 0 : r->maps[map].file;
 	size_t cut, i;
 	em_line tmp;
 
 	if (nl == 0) {
 		r->lines[0].func = NONE;
+		r->lines[0].file = 0;
 		r->lines[0].line = 0;
 		nl = 1;
 	}
@@ -786,8 +832,8 @@ static int add_location(reader *r, size_t ord, size_t nl, uint32_t map, uint64_t
 		r->lines[cut + i] = r->lines[nl - 1 - i];
 		r->lines[nl - 1 - i] = tmp;
 	}
-	r->loc[ord] = em_profile_add_location(r->p, r->lines + cut,
-	    (uint32_t)(nl - cut), addr, mapfile);
+	r->loc[ord] = em_profile_add_mapped_location(r->p, r->lines + cut,
+	    (uint32_t)(nl - cut), addr, map == NONE ? 0 : r->maps[map].map);
 	return r->loc[ord] == UINT32_MAX ? oom(r) : 0;
 }
 
@@ -1011,9 +1057,12 @@ static int alloc_tables(reader *r)
 	r->ids = malloc((most + 1) * sizeof(*r->ids));
 	r->maps = malloc((r->nmaps + 1) * sizeof(*r->maps));
 	r->fn = malloc((r->nfuncs + 1) * sizeof(*r->fn));
+	r->fn_file = malloc((r->nfuncs + 1) * sizeof(*r->fn_file));
+	r->fn_start = malloc((r->nfuncs + 1) * sizeof(*r->fn_start));
 	r->loc = malloc((r->nlocs + 1) * sizeof(*r->loc));
 	r->locflag = calloc(r->nlocs + 1, 1);
-	if (!r->strs || !r->sid || !r->ids || !r->maps || !r->fn || !r->loc || !r->locflag)
+	if (!r->strs || !r->sid || !r->ids || !r->maps || !r->fn || !r->fn_file ||
+	    !r->fn_start || !r->loc || !r->locflag)
 		return oom(r);
 	memset(r->sid, 0xff, r->nstrs * sizeof(*r->sid));
 	r->sid[0] = 0;
@@ -1027,11 +1076,16 @@ static int read_tables(reader *r)
 		return -1;
 	setup_prune(r);
 	if (each_top(r, F_FUNCTION, read_function) ||
-	    idmap_build(r, &r->fn_ids, r->nfuncs, "function"))
+	    idmap_build(r, &r->fn_ids, r->nfuncs, "function") || add_func_files(r))
 		return -1;
 	if (each_top(r, F_LOCATION, read_location) ||
 	    idmap_build(r, &r->loc_ids, r->nlocs, "location"))
 		return -1;
+	/* not needed by the samples: give the memory back before them */
+	free(r->fn_file);
+	free(r->fn_start);
+	r->fn_file = NULL;
+	r->fn_start = NULL;
 	return 0;
 }
 
@@ -1042,6 +1096,8 @@ static void reader_free(reader *r)
 	free(r->ids);
 	free(r->maps);
 	free(r->fn);
+	free(r->fn_file);
+	free(r->fn_start);
 	free(r->loc);
 	free(r->locflag);
 	idmap_free(&r->map_ids);

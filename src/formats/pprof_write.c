@@ -5,10 +5,14 @@
  * hold every sample twice (the message tree and the packed bytes) on top
  * of the profile. Field numbers are those of proto/pprof.proto.
  *
- * Ids: function i is i + 1, location i is i + 1, mappings are numbered by
- * first use of their file name. The profile's string table is written as
- * is (id 0 is ""). Locations store lines root first and samples store
- * locations root first; pprof wants both innermost/leaf first. */
+ * Ids: function i is i + 1 and the other files of function names
+ * (func_files[k]) are functions nfuncs + k + 1, so that a name defined in
+ * several files comes back as several pprof Functions; location i is
+ * i + 1; mapping i is i + 1, in the profile's order, followed by one per
+ * file name of locations that only name a mapping file. The profile's
+ * string table is written as is (id 0 is ""). Locations store lines root
+ * first and samples store locations root first; pprof wants both
+ * innermost/leaf first. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +44,9 @@ typedef struct pb_out {
 typedef struct pprof_ctx {
 	const em_profile *p;
 	pb_out *w;
-	uint32_t *mapping_of;  /* string id -> mapping id, 0 = none */
-	em_str *mapping_file;  /* mapping id - 1 -> file */
-	uint32_t nmappings;
+	uint32_t *mapping_of;  /* string id -> mapping id, 0 = none (see above) */
+	em_str *mapping_file;  /* mapping id - 1 - p->nmaps -> file */
+	uint32_t nmappings;    /* of those */
 	size_t mapping_cap;
 	unsigned char *bare;   /* per location: 1 = write without lines */
 } pprof_ctx;
@@ -209,16 +213,42 @@ static void put_sample(pb_out *w, const em_profile *p, size_t s)
 		put_label(w, &labels[i]);
 }
 
-static void put_mapping(pb_out *w, uint32_t id, em_str file)
+static void put_mapping(pb_out *w, uint32_t id, const em_memmap *m)
 {
-	put_len_head(w, F_MAPPING, int_field_len(1, id) + int_field_len(5, file));
+	put_len_head(w, F_MAPPING, int_field_len(1, id) +
+	    int_field_len(2, m->memory_start) + int_field_len(3, m->memory_limit) +
+	    int_field_len(4, m->file_offset) + int_field_len(5, m->file) +
+	    int_field_len(6, m->build_id) + int_field_len(7, m->has_functions) +
+	    int_field_len(8, m->has_filenames) + int_field_len(9, m->has_line_numbers) +
+	    int_field_len(10, m->has_inline_frames));
 	put_int_field(w, 1, id);
-	put_int_field(w, 5, file);
+	put_int_field(w, 2, m->memory_start);
+	put_int_field(w, 3, m->memory_limit);
+	put_int_field(w, 4, m->file_offset);
+	put_int_field(w, 5, m->file);
+	put_int_field(w, 6, m->build_id);
+	put_int_field(w, 7, m->has_functions);
+	put_int_field(w, 8, m->has_filenames);
+	put_int_field(w, 9, m->has_line_numbers);
+	put_int_field(w, 10, m->has_inline_frames);
 }
 
-static size_t line_len(const em_line *l)
+/* The pprof Function of a frame: its function's, or the one of the other
+ * file its name is defined in. */
+static uint64_t func_id(const em_profile *p, const em_line *l)
 {
-	return int_field_len(1, (uint64_t)l->func + 1) + int_field_len(2, (uint64_t)l->line);
+	em_str file = em_line_file(p, l);
+	uint32_t k;
+
+	if (file == p->funcs[l->func].file)
+		return (uint64_t)l->func + 1;
+	k = em_profile_find_func_file(p, l->func, file);
+	return k == UINT32_MAX ? (uint64_t)l->func + 1 : (uint64_t)p->nfuncs + k + 1;
+}
+
+static size_t line_len(const em_profile *p, const em_line *l)
+{
+	return int_field_len(1, func_id(p, l)) + int_field_len(2, (uint64_t)l->line);
 }
 
 /* Location: lines innermost first, i.e. the model's root-first run reversed. */
@@ -226,13 +256,17 @@ static void put_location(const pprof_ctx *c, uint32_t i)
 {
 	const em_location *l = &c->p->locs[i];
 	const em_line *lines = c->p->lines + l->first_line;
-	uint32_t map = l->mapping_file ? c->mapping_of[l->mapping_file] : 0, k;
-	size_t len = int_field_len(1, (uint64_t)i + 1) + int_field_len(2, map) +
+	uint32_t map = l->map, k;
+	size_t len;
+
+	if (map == 0 && l->mapping_file != 0)
+		map = c->mapping_of[l->mapping_file];
+	len = int_field_len(1, (uint64_t)i + 1) + int_field_len(2, map) +
 	    int_field_len(3, l->address);
 
 	if (!c->bare[i])
 		for (k = 0; k < l->nlines; k++)
-			len += len_field_len(4, line_len(&lines[k]));
+			len += len_field_len(4, line_len(c->p, &lines[k]));
 	put_len_head(c->w, F_LOCATION, len);
 	put_int_field(c->w, 1, (uint64_t)i + 1);
 	put_int_field(c->w, 2, map);
@@ -240,22 +274,41 @@ static void put_location(const pprof_ctx *c, uint32_t i)
 	if (c->bare[i])
 		return;
 	for (k = l->nlines; k-- > 0;) {
-		put_len_head(c->w, 4, line_len(&lines[k]));
-		put_int_field(c->w, 1, (uint64_t)lines[k].func + 1);
+		put_len_head(c->w, 4, line_len(c->p, &lines[k]));
+		put_int_field(c->w, 1, func_id(c->p, &lines[k]));
 		put_int_field(c->w, 2, (uint64_t)lines[k].line);
 	}
 }
 
-static void put_function(pb_out *w, const em_function *f, uint32_t i)
+/* Function id with f's names, defined in file at start_line. */
+static void put_function(pb_out *w, uint64_t id, const em_function *f, em_str file,
+    int64_t start_line)
 {
-	put_len_head(w, F_FUNCTION, int_field_len(1, (uint64_t)i + 1) +
+	put_len_head(w, F_FUNCTION, int_field_len(1, id) +
 	    int_field_len(2, f->name) + int_field_len(3, f->system_name) +
-	    int_field_len(4, f->file) + int_field_len(5, (uint64_t)f->start_line));
-	put_int_field(w, 1, (uint64_t)i + 1);
+	    int_field_len(4, file) + int_field_len(5, (uint64_t)start_line));
+	put_int_field(w, 1, id);
 	put_int_field(w, 2, f->name);
 	put_int_field(w, 3, f->system_name);
-	put_int_field(w, 4, f->file);
-	put_int_field(w, 5, (uint64_t)f->start_line);
+	put_int_field(w, 4, file);
+	put_int_field(w, 5, (uint64_t)start_line);
+}
+
+static void put_functions(pb_out *w, const em_profile *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->nfuncs && !w->failed; i++)
+		put_function(w, (uint64_t)i + 1, &p->funcs[i], p->funcs[i].file,
+		    p->funcs[i].start_line);
+	for (i = 0; i < p->nfunc_files && !w->failed; i++) {
+		const em_func_file *ff = &p->func_files[i];
+
+		/* one that became the function's own file is that function */
+		if (ff->file != p->funcs[ff->func].file)
+			put_function(w, (uint64_t)p->nfuncs + i + 1, &p->funcs[ff->func],
+			    ff->file, ff->start_line);
+	}
 }
 
 static void put_strings(pb_out *w, const em_strtab *t)
@@ -312,7 +365,7 @@ static int is_unsymbolized(const em_profile *p, const em_location *l)
 
 	if (l->nlines != 1 || ln->line != 0 || ln->func >= p->nfuncs)
 		return 0;
-	if (l->mapping_file == 0 && l->address == 0)
+	if (l->mapping_file == 0 && l->address == 0 && l->map == 0)
 		return 0;
 	f = &p->funcs[ln->func];
 	if (f->file != 0 || f->start_line != 0 ||
@@ -341,12 +394,13 @@ static int plan_locations(pprof_ctx *c, em_error *err)
 		em_str file = p->locs[i].mapping_file;
 
 		c->bare[i] = (unsigned char)is_unsymbolized(p, &p->locs[i]);
-		if (file == 0 || file >= nstr || c->mapping_of[file])
+		if (p->locs[i].map || file == 0 || file >= nstr || c->mapping_of[file])
 			continue;
-		if (EM_VEC_RESERVE(c->mapping_file, c->mapping_cap, (size_t)c->nmappings + 1) < 0)
+		if (p->nmaps + c->nmappings >= UINT32_MAX - 1 || EM_VEC_RESERVE(c->mapping_file,
+		    c->mapping_cap, (size_t)c->nmappings + 1) < 0)
 			return em_error_set(err, "out of memory");
 		c->mapping_file[c->nmappings++] = file;
-		c->mapping_of[file] = c->nmappings;
+		c->mapping_of[file] = p->nmaps + c->nmappings;
 	}
 	return 0;
 }
@@ -364,12 +418,18 @@ static void put_profile(pprof_ctx *c)
 		put_value_type(w, F_SAMPLE_TYPE, &p->types[i]);
 	for (s = 0; s < p->nsamples && !w->failed; s++)
 		put_sample(w, p, s);
-	for (i = 0; i < c->nmappings; i++)
-		put_mapping(w, i + 1, c->mapping_file[i]);
+	for (i = 0; i < p->nmaps; i++)
+		put_mapping(w, i + 1, &p->maps[i]);
+	for (i = 0; i < c->nmappings; i++) {
+		em_memmap m;
+
+		memset(&m, 0, sizeof(m));
+		m.file = c->mapping_file[i];
+		put_mapping(w, p->nmaps + i + 1, &m);
+	}
 	for (i = 0; i < p->nlocs && !w->failed; i++)
 		put_location(c, i);
-	for (i = 0; i < p->nfuncs && !w->failed; i++)
-		put_function(w, &p->funcs[i], i);
+	put_functions(w, p);
 	put_strings(w, p->strs);
 	put_int_field(w, F_TIME, (uint64_t)p->time_nanos);
 	put_int_field(w, F_DURATION, (uint64_t)p->duration_nanos);

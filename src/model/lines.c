@@ -1,35 +1,44 @@
 /* lines.c - per-line self and total of chosen functions in one pass over
  * the samples (the figures of go tool pprof -list at line granularity).
  *
- * (function, line) pairs live in an open-addressing table; each pair and
- * each function remembers the last sample that added to its total, so a
- * pair met twice in one stack (recursion) counts once, as pprof does. */
+ * (function, file, line) triples and (function, file) groups live in
+ * open-addressing tables; each remembers the last sample that added to its
+ * total, so one met twice in a stack (recursion) counts once, as pprof
+ * does. A function whose name is defined in several files gets one group
+ * per file, as pprof -list shows one routine per function and file.
+ * Millions of frames come from a few thousand profile lines: each profile
+ * line remembers its triple, so a frame costs one array read. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "embers/lines.h"
 #include "embers/vec.h"
 
+/* One (function, file, line) with its figures; the same struct with line
+ * 0 accumulates a whole (function, file). */
 struct pair {
 	em_func_id func;
+	em_str file;
 	int64_t line;
 	int64_t self, total;
-	size_t stamp; /* sample index + 1 that last added to total */
+	size_t stamp;   /* sample index + 1 that last added to total */
+	uint32_t group; /* lines table: its (function, file) in the groups */
 };
 
-struct func_acc {
-	int64_t self, total;
-	size_t stamp;
+/* An open-addressing table of pairs. */
+struct table {
+	struct pair *pairs;
+	size_t npairs, pairs_cap;
+	uint32_t *slots; /* pair index + 1, 0 = empty */
+	size_t nslots;   /* power of two */
 };
 
 struct pass {
 	const em_profile *p;
 	const unsigned char *want;
-	struct pair *pairs;
-	size_t npairs, pairs_cap;
-	uint32_t *slots; /* pair index + 1, 0 = empty */
-	size_t nslots;   /* power of two */
-	struct func_acc *facc;
+	struct table lines;  /* (function, file, line) */
+	struct table groups; /* (function, file): the figures pprof's header shows */
+	uint32_t *memo;      /* profile line -> its lines pair + 1, 0 = not yet */
 };
 
 static int add(int64_t *dst, int64_t v)
@@ -37,9 +46,9 @@ static int add(int64_t *dst, int64_t v)
 	return __builtin_add_overflow(*dst, v, dst);
 }
 
-static size_t hash_pair(em_func_id f, int64_t line)
+static size_t hash_pair(em_func_id f, em_str file, int64_t line)
 {
-	uint64_t h = ((uint64_t)f * 0x9e3779b97f4a7c15ull) ^ (uint64_t)line;
+	uint64_t h = (((uint64_t)f << 32 | file) * 0x9e3779b97f4a7c15ull) ^ (uint64_t)line;
 
 	h ^= h >> 31;
 	h *= 0xbf58476d1ce4e5b9ull;
@@ -48,9 +57,9 @@ static size_t hash_pair(em_func_id f, int64_t line)
 }
 
 /* Double the slot table and re-insert every pair. */
-static int grow_slots(struct pass *ps)
+static int grow_slots(struct table *t)
 {
-	size_t n = ps->nslots ? ps->nslots * 2 : 1024, i;
+	size_t n = t->nslots ? t->nslots * 2 : 1024, i;
 	uint32_t *s;
 
 	if (n > SIZE_MAX / sizeof(*s))
@@ -58,40 +67,85 @@ static int grow_slots(struct pass *ps)
 	s = calloc(n, sizeof(*s));
 	if (s == NULL)
 		return -1;
-	for (i = 0; i < ps->npairs; i++) {
-		size_t h = hash_pair(ps->pairs[i].func, ps->pairs[i].line) & (n - 1);
+	for (i = 0; i < t->npairs; i++) {
+		const struct pair *pr = &t->pairs[i];
+		size_t h = hash_pair(pr->func, pr->file, pr->line) & (n - 1);
 
 		while (s[h] != 0)
 			h = (h + 1) & (n - 1);
 		s[h] = (uint32_t)(i + 1);
 	}
-	free(ps->slots);
-	ps->slots = s;
-	ps->nslots = n;
+	free(t->slots);
+	t->slots = s;
+	t->nslots = n;
 	return 0;
 }
 
-/* The pair (f, line), added when new; NULL on out of memory. */
-static struct pair *find_pair(struct pass *ps, em_func_id f, int64_t line)
+/* The slot holding (f, file, line), or the empty one it would take. */
+static size_t slot_of(const struct table *t, em_func_id f, em_str file, int64_t line)
+{
+	size_t h = hash_pair(f, file, line) & (t->nslots - 1);
+
+	while (t->slots[h] != 0) {
+		const struct pair *pr = &t->pairs[t->slots[h] - 1];
+
+		if (pr->func == f && pr->file == file && pr->line == line)
+			break;
+		h = (h + 1) & (t->nslots - 1);
+	}
+	return h;
+}
+
+/* The pair (f, file, line), added when new (*added set); NULL on out of
+ * memory. */
+static struct pair *find_pair(struct table *t, em_func_id f, em_str file, int64_t line,
+    int *added)
 {
 	size_t h;
 
-	if ((ps->npairs + 1) * 2 > ps->nslots && grow_slots(ps) < 0)
+	*added = 0;
+	if ((t->npairs + 1) * 2 > t->nslots && grow_slots(t) < 0)
 		return NULL;
-	h = hash_pair(f, line) & (ps->nslots - 1);
-	while (ps->slots[h] != 0) {
-		struct pair *pr = &ps->pairs[ps->slots[h] - 1];
+	h = slot_of(t, f, file, line);
+	if (t->slots[h] != 0)
+		return &t->pairs[t->slots[h] - 1];
+	if (t->npairs >= UINT32_MAX - 1 ||
+	    EM_VEC_RESERVE(t->pairs, t->pairs_cap, t->npairs + 1) < 0)
+		return NULL;
+	t->pairs[t->npairs] = (struct pair){ f, file, line, 0, 0, 0, 0 };
+	t->slots[h] = (uint32_t)(++t->npairs);
+	*added = 1;
+	return &t->pairs[t->npairs - 1];
+}
 
-		if (pr->func == f && pr->line == line)
-			return pr;
-		h = (h + 1) & (ps->nslots - 1);
+/* The (function, file, line) of profile line i and, through it, its
+ * group. Samples share locations, so each profile line is looked up once
+ * and remembered; the group is looked up when its line is new. */
+static struct pair *find_line(struct pass *ps, uint32_t i, struct pair **group)
+{
+	const em_line *ln = &ps->p->lines[i];
+	em_str file;
+	struct pair *pr, *gr;
+	int added;
+
+	if (ps->memo[i] != 0) {
+		pr = &ps->lines.pairs[ps->memo[i] - 1];
+		*group = &ps->groups.pairs[pr->group];
+		return pr;
 	}
-	if (ps->npairs >= UINT32_MAX - 1 ||
-	    EM_VEC_RESERVE(ps->pairs, ps->pairs_cap, ps->npairs + 1) < 0)
+	file = em_line_file(ps->p, ln);
+	pr = find_pair(&ps->lines, ln->func, file, ln->line, &added);
+	if (pr == NULL)
 		return NULL;
-	ps->pairs[ps->npairs] = (struct pair){ f, line, 0, 0, 0 };
-	ps->slots[h] = (uint32_t)(++ps->npairs);
-	return &ps->pairs[ps->npairs - 1];
+	if (added) {
+		gr = find_pair(&ps->groups, ln->func, file, 0, &added);
+		if (gr == NULL)
+			return NULL;
+		pr->group = (uint32_t)(gr - ps->groups.pairs);
+	}
+	ps->memo[i] = (uint32_t)(pr - ps->lines.pairs) + 1;
+	*group = &ps->groups.pairs[pr->group];
+	return pr;
 }
 
 static int wanted(const struct pass *ps, em_func_id f)
@@ -99,8 +153,19 @@ static int wanted(const struct pass *ps, em_func_id f)
 	return ps->want == NULL || ps->want[f];
 }
 
-/* Add v to the total of every wanted pair and function in sample s (once
- * each) and to the self of the leaf pair. -1 on OOM (*oom set) or
+/* Add v to pr's total once per sample s, and to its self when leaf. */
+static int count(struct pair *pr, size_t s, int64_t v, int leaf)
+{
+	if (pr->stamp != s + 1) {
+		pr->stamp = s + 1;
+		if (add(&pr->total, v))
+			return -1;
+	}
+	return leaf ? add(&pr->self, v) : 0;
+}
+
+/* Add v to the total of every wanted pair and (function, file) in sample
+ * s (once each) and to the self of the leaf's. -1 on OOM (*oom set) or
  * overflow. */
 static int fold_sample(struct pass *ps, size_t s, int64_t v, int *oom)
 {
@@ -114,62 +179,71 @@ static int fold_sample(struct pass *ps, size_t s, int64_t v, int *oom)
 
 		for (j = 0; j < l->nlines; j++) {
 			const em_line *ln = &p->lines[l->first_line + j];
-			struct pair *pr;
+			struct pair *pr, *gr;
 			int leaf = k + 1 == d && j + 1 == l->nlines;
 
 			if (!wanted(ps, ln->func))
 				continue;
-			pr = find_pair(ps, ln->func, ln->line);
-			if (pr == NULL) {
+			if ((pr = find_line(ps, l->first_line + j, &gr)) == NULL) {
 				*oom = 1;
 				return -1;
 			}
-			if (pr->stamp != s + 1) {
-				pr->stamp = s + 1;
-				if (add(&pr->total, v))
-					return -1;
-			}
-			if (ps->facc[ln->func].stamp != s + 1) {
-				ps->facc[ln->func].stamp = s + 1;
-				if (add(&ps->facc[ln->func].total, v))
-					return -1;
-			}
-			if (leaf && (add(&pr->self, v) || add(&ps->facc[ln->func].self, v)))
+			if (count(pr, s, v, leaf) || count(gr, s, v, leaf))
 				return -1;
 		}
 	}
 	return 0;
 }
 
-static int cmp_pair(const void *a, const void *b)
+/* Files of one function by name, bytewise (pprof's FileOrder); "" first. */
+static int cmp_file(const em_profile *p, em_str a, em_str b)
+{
+	size_t la, lb;
+	int r;
+
+	if (a == b)
+		return 0;
+	la = em_strtab_len(p->strs, a);
+	lb = em_strtab_len(p->strs, b);
+	r = memcmp(em_profile_cstr(p, a), em_profile_cstr(p, b), la < lb ? la : lb);
+	return r ? r : (la > lb) - (la < lb);
+}
+
+static int cmp_pair(const void *a, const void *b, void *ctx)
 {
 	const struct pair *x = a, *y = b;
+	int r;
 
 	if (x->func != y->func)
 		return x->func < y->func ? -1 : 1;
+	if ((r = cmp_file(ctx, x->file, y->file)) != 0)
+		return r;
 	return (x->line > y->line) - (x->line < y->line);
 }
 
-/* Sorted pairs with weight into rows, grouped per function. */
+/* Sorted pairs with weight into rows, grouped per (function, file). */
 static int collect(em_lines *l, struct pass *ps)
 {
+	struct table *t = &ps->lines;
 	size_t i, nf = 0, nr = 0;
 
-	if (ps->npairs > 1)
-		qsort(ps->pairs, ps->npairs, sizeof(*ps->pairs), cmp_pair);
-	l->rows = malloc((ps->npairs ? ps->npairs : 1) * sizeof(*l->rows));
-	l->funcs = malloc((ps->npairs ? ps->npairs : 1) * sizeof(*l->funcs));
+	if (t->npairs > 1)
+		qsort_r(t->pairs, t->npairs, sizeof(*t->pairs), cmp_pair, (void *)ps->p);
+	l->rows = malloc((t->npairs ? t->npairs : 1) * sizeof(*l->rows));
+	l->funcs = malloc((t->npairs ? t->npairs : 1) * sizeof(*l->funcs));
 	if (l->rows == NULL || l->funcs == NULL)
 		return -1;
-	for (i = 0; i < ps->npairs; i++) {
-		const struct pair *pr = &ps->pairs[i];
+	for (i = 0; i < t->npairs; i++) {
+		const struct pair *pr = &t->pairs[i];
+		em_func_lines *last = nf ? &l->funcs[nf - 1] : NULL;
 
 		if (pr->self == 0 && pr->total == 0)
 			continue;
-		if (nf == 0 || l->funcs[nf - 1].func != pr->func) {
-			const struct func_acc *fa = &ps->facc[pr->func];
+		if (last == NULL || last->func != pr->func || last->file != pr->file) {
+			const struct pair *g = &ps->groups.pairs[pr->group];
 
-			l->funcs[nf++] = (em_func_lines){ pr->func, fa->self, fa->total, nr, 0 };
+			l->funcs[nf++] = (em_func_lines){ pr->func, pr->file, g->self,
+			    g->total, nr, 0 };
 		}
 		l->rows[nr++] = (em_line_row){ pr->line, pr->self, pr->total };
 		l->funcs[nf - 1].n++;
@@ -181,9 +255,11 @@ static int collect(em_lines *l, struct pass *ps)
 
 static void pass_free(struct pass *ps)
 {
-	free(ps->pairs);
-	free(ps->slots);
-	free(ps->facc);
+	free(ps->lines.pairs);
+	free(ps->lines.slots);
+	free(ps->groups.pairs);
+	free(ps->groups.slots);
+	free(ps->memo);
 }
 
 int em_lines_build(em_lines *l, const em_profile *p, uint32_t type,
@@ -200,8 +276,9 @@ int em_lines_build(em_lines *l, const em_profile *p, uint32_t type,
 		return em_error_set(err, "no sample type %u", type);
 	ps.p = p;
 	ps.want = want;
-	ps.facc = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*ps.facc));
-	if (ps.facc == NULL)
+	/* only the lines of wanted functions are ever written */
+	ps.memo = calloc(p->nlines ? p->nlines : 1, sizeof(*ps.memo));
+	if (ps.memo == NULL)
 		return em_error_set(err, "out of memory");
 	for (s = 0; s < p->nsamples; s++) {
 		int64_t v = em_sample_value(p, s, type);
@@ -252,6 +329,7 @@ void em_lines_free(em_lines *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* The first entry of f (entries are sorted by function). */
 const em_func_lines *em_lines_find(const em_lines *l, em_func_id f)
 {
 	uint32_t lo = 0, hi = l->nfuncs;
@@ -259,24 +337,32 @@ const em_func_lines *em_lines_find(const em_lines *l, em_func_id f)
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (l->funcs[mid].func == f)
-			return &l->funcs[mid];
 		if (l->funcs[mid].func < f)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo < l->nfuncs && l->funcs[lo].func == f ? &l->funcs[lo] : NULL;
+}
+
+const em_func_lines *em_lines_find_file(const em_lines *l, em_func_id f, em_str file)
+{
+	const em_func_lines *fl = em_lines_find(l, f), *end = l->funcs + l->nfuncs;
+
+	for (; fl != NULL && fl < end && fl->func == f; fl++)
+		if (fl->file == file)
+			return fl;
 	return NULL;
 }
 
 /* pprof's getSourceFromFile: every node starts at the function's start
  * line (or lineno - 5) and ends at lineno + 5; the window is their union.
- * All our rows of one function share its start line, which makes pprof's
- * order-dependent loop equal to this min/max. */
+ * All our rows of one (function, file) share its start line, which makes
+ * pprof's order-dependent loop equal to this min/max. */
 void em_lines_window(const em_profile *p, const em_lines *l,
     const em_func_lines *fl, int64_t *start, int64_t *end)
 {
-	int64_t sl = p->funcs[fl->func].start_line, lo = 0, hi = 0;
+	int64_t sl = em_profile_start_line(p, fl->func, fl->file), lo = 0, hi = 0;
 	size_t i;
 
 	for (i = 0; i < fl->n; i++) {

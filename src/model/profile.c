@@ -1,5 +1,6 @@
-/* profile.c - building a profile: functions, locations, sample types and
- * samples appended into flat arrays. */
+/* profile.c - building a profile: functions, the other files of their
+ * names, mappings, locations, sample types and samples appended into flat
+ * arrays. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -7,6 +8,11 @@
 
 #include "embers/profile.h"
 #include "embers/vec.h"
+
+/* Locations and lines are the bulk of a big profile: a file or mapping
+ * index must not make them grow. */
+_Static_assert(sizeof(em_line) == 16, "em_line grew");
+_Static_assert(sizeof(em_location) == 24, "em_location grew");
 
 em_profile *em_profile_new(void)
 {
@@ -32,6 +38,9 @@ void em_profile_free(em_profile *p)
 	em_strtab_free(p->strs);
 	free(p->funcs);
 	free(p->func_by_name);
+	free(p->func_files);
+	free(p->func_file_slots);
+	free(p->maps);
 	free(p->lines);
 	free(p->locs);
 	free(p->loc_of_func);
@@ -94,6 +103,97 @@ em_func_id em_profile_find_func(const em_profile *p, const char *name, size_t le
 	return p->func_by_name[s] - 1;
 }
 
+/* ---- other files of a function's name --------------------------------- */
+
+static size_t hash_func_file(em_func_id f, em_str file)
+{
+	uint64_t h = ((uint64_t)f << 32 | file) * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h ^ h >> 29);
+}
+
+/* The slot of (f, file): where it is, or the empty slot it would take. */
+static size_t func_file_slot(const em_profile *p, em_func_id f, em_str file)
+{
+	size_t mask = p->func_file_nslots - 1, h = hash_func_file(f, file) & mask;
+
+	while (p->func_file_slots[h] != 0) {
+		const em_func_file *ff = &p->func_files[p->func_file_slots[h] - 1];
+
+		if (ff->func == f && ff->file == file)
+			break;
+		h = (h + 1) & mask;
+	}
+	return h;
+}
+
+/* Keep the table at most half full. */
+static int grow_func_file_slots(em_profile *p)
+{
+	size_t n = p->func_file_nslots ? p->func_file_nslots * 2 : 64, i;
+	uint32_t *old = p->func_file_slots, *slots;
+
+	if (n > SIZE_MAX / sizeof(*slots) || (slots = calloc(n, sizeof(*slots))) == NULL)
+		return -1;
+	p->func_file_slots = slots;
+	p->func_file_nslots = n;
+	for (i = 0; i < p->nfunc_files; i++) {
+		const em_func_file *ff = &p->func_files[i];
+
+		p->func_file_slots[func_file_slot(p, ff->func, ff->file)] = (uint32_t)i + 1;
+	}
+	free(old);
+	return 0;
+}
+
+uint32_t em_profile_find_func_file(const em_profile *p, em_func_id f, em_str file)
+{
+	size_t h;
+
+	if (p->func_file_nslots == 0)
+		return UINT32_MAX;
+	h = func_file_slot(p, f, file);
+	return p->func_file_slots[h] ? p->func_file_slots[h] - 1 : UINT32_MAX;
+}
+
+int em_profile_add_func_file(em_profile *p, em_func_id f, em_str file,
+    int64_t start_line)
+{
+	em_func_file *ff;
+
+	if (f >= p->nfuncs || file == EM_STR_NONE)
+		return -1;
+	if (file == p->funcs[f].file || em_profile_find_func_file(p, f, file) != UINT32_MAX)
+		return 0;
+	if (p->nfunc_files >= UINT32_MAX / 4)
+		return -1;
+	if (((size_t)p->nfunc_files + 1) * 2 > p->func_file_nslots &&
+	    grow_func_file_slots(p) < 0)
+		return -1;
+	if (EM_VEC_RESERVE(p->func_files, p->func_files_cap, (size_t)p->nfunc_files + 1) < 0)
+		return -1;
+	ff = &p->func_files[p->nfunc_files];
+	ff->func = f;
+	ff->file = file;
+	ff->start_line = start_line;
+	p->func_file_slots[func_file_slot(p, f, file)] = ++p->nfunc_files;
+	return 0;
+}
+
+int64_t em_profile_start_line(const em_profile *p, em_func_id f, em_str file)
+{
+	uint32_t i;
+
+	if (f >= p->nfuncs)
+		return 0;
+	if (file == p->funcs[f].file)
+		return p->funcs[f].start_line;
+	i = em_profile_find_func_file(p, f, file);
+	return i == UINT32_MAX ? 0 : p->func_files[i].start_line;
+}
+
+/* ---- sample types -------------------------------------------------------- */
+
 int em_profile_add_type(em_profile *p, const char *type, const char *unit)
 {
 	em_sample_type *nt;
@@ -129,24 +229,75 @@ int em_profile_find_type(const em_profile *p, const char *name)
 	return (int)v;
 }
 
-uint32_t em_profile_add_location(em_profile *p, const em_line *lines,
-    uint32_t nlines, uint64_t address, em_str mapping_file)
+/* ---- mappings and locations --------------------------------------------- */
+
+uint32_t em_profile_add_map(em_profile *p, const em_memmap *m)
+{
+	if (p->nmaps >= UINT32_MAX - 1 ||
+	    EM_VEC_RESERVE(p->maps, p->maps_cap, (size_t)p->nmaps + 1) < 0)
+		return 0;
+	p->maps[p->nmaps] = *m;
+	if (m->file == EM_STR_NONE)
+		p->maps[p->nmaps].file = 0;
+	if (m->build_id == EM_STR_NONE)
+		p->maps[p->nmaps].build_id = 0;
+	return ++p->nmaps;
+}
+
+/* Check the files of the lines just copied in: a bad id is 0, and every
+ * (function, file) other than the function's own is recorded. The common
+ * case (no file, or the function's own) costs one comparison. */
+static int note_line_files(em_profile *p, em_line *ln, uint32_t n)
+{
+	uint32_t nstr = em_strtab_count(p->strs), i;
+
+	for (i = 0; i < n; i++) {
+		em_str file = ln[i].file;
+
+		if (file == 0 || ln[i].func >= p->nfuncs)
+			continue;
+		if (file != EM_LINE_NO_FILE && file >= nstr) {
+			ln[i].file = 0;
+			continue;
+		}
+		if (em_line_file(p, &ln[i]) != p->funcs[ln[i].func].file &&
+		    em_profile_add_func_file(p, ln[i].func, em_line_file(p, &ln[i]), 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+uint32_t em_profile_add_mapped_location(em_profile *p, const em_line *lines,
+    uint32_t nlines, uint64_t address, uint32_t map)
 {
 	em_location *l;
 
-	if (nlines == 0 || p->nlocs == UINT32_MAX - 1 ||
+	if (nlines == 0 || p->nlocs == UINT32_MAX - 1 || map > p->nmaps ||
 	    (size_t)p->nlines + nlines >= UINT32_MAX ||
 	    EM_VEC_RESERVE(p->lines, p->lines_cap, (size_t)p->nlines + nlines) < 0 ||
 	    EM_VEC_RESERVE(p->locs, p->locs_cap, (size_t)p->nlocs + 1) < 0)
 		return UINT32_MAX;
 	memcpy(p->lines + p->nlines, lines, nlines * sizeof(*lines));
+	if (note_line_files(p, p->lines + p->nlines, nlines) < 0)
+		return UINT32_MAX;
 	l = &p->locs[p->nlocs];
 	l->first_line = p->nlines;
 	l->nlines = nlines;
 	l->address = address;
-	l->mapping_file = mapping_file == EM_STR_NONE ? 0 : mapping_file;
+	l->mapping_file = map ? p->maps[map - 1].file : 0;
+	l->map = map;
 	p->nlines += nlines;
 	return p->nlocs++;
+}
+
+uint32_t em_profile_add_location(em_profile *p, const em_line *lines,
+    uint32_t nlines, uint64_t address, em_str mapping_file)
+{
+	uint32_t loc = em_profile_add_mapped_location(p, lines, nlines, address, 0);
+
+	if (loc != UINT32_MAX)
+		p->locs[loc].mapping_file = mapping_file == EM_STR_NONE ? 0 : mapping_file;
+	return loc;
 }
 
 /* loc_of_func holds location + 1 so that zeroed memory means "none yet". */
@@ -166,6 +317,7 @@ uint32_t em_profile_func_location(em_profile *p, em_func_id f)
 		memset(p->loc_of_func + old, 0,
 		    (p->loc_of_func_cap - old) * sizeof(*p->loc_of_func));
 	line.func = f;
+	line.file = 0;
 	line.line = 0;
 	loc = em_profile_add_location(p, &line, 1, 0, 0);
 	if (loc != UINT32_MAX)
@@ -234,7 +386,9 @@ int em_profile_total(const em_profile *p, uint32_t type, int64_t *out, em_error 
 size_t em_profile_bytes(const em_profile *p)
 {
 	return em_strtab_bytes(p->strs) + p->funcs_cap * sizeof(*p->funcs) +
-	    p->func_by_name_cap * 4 + p->lines_cap * sizeof(*p->lines) +
+	    p->func_by_name_cap * 4 + p->func_files_cap * sizeof(*p->func_files) +
+	    p->func_file_nslots * 4 + p->maps_cap * sizeof(*p->maps) +
+	    p->lines_cap * sizeof(*p->lines) +
 	    p->locs_cap * sizeof(*p->locs) + p->stack_cap * 4 +
 	    p->sample_off_cap * 8 + p->values_cap * 8 +
 	    p->labels_cap * sizeof(*p->labels) + p->label_off_cap * 8;

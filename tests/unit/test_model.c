@@ -1,5 +1,7 @@
 /* test_model.c - strtab, profile builder, call tree and top on hand-built
- * profiles whose figures are worked out by hand. */
+ * profiles whose figures are worked out by hand; the other files of
+ * function names and the mapping table. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,6 +188,7 @@ static void test_inlined_and_overflow(void)
 	lines[1].func = em_profile_func(p, em_profile_str(p, "inner", 5), 0, 0, 0);
 	lines[0].line = 10;
 	lines[1].line = 20;
+	lines[0].file = lines[1].file = 0;
 	l1 = em_profile_add_location(p, lines, 2, 0x1000, 0);
 	locs[0] = l1;
 	em_profile_add_sample(p, locs, 1, &v, NULL, 0);
@@ -224,6 +227,90 @@ static void test_labels(void)
 	em_profile_free(p);
 }
 
+/* A name in several files: recorded once each, the first start line
+ * wins, the function's own file is not recorded, lines record theirs. */
+static void test_func_files(void)
+{
+	em_profile *p = em_profile_new();
+	em_str a = em_profile_str(p, "a.js", 4), b = em_profile_str(p, "b.js", 4);
+	em_str c = em_profile_str(p, "c.js", 4);
+	em_func_id f = em_profile_func(p, em_profile_str(p, "next", 4), 0, a, 3);
+	em_line ln[3];
+	uint32_t i, found = 0;
+	int bad = 0;
+
+	ok(em_profile_add_func_file(p, f, a, 99) == 0 && p->nfunc_files == 0,
+	    "the function's own file is not another file");
+	ok(em_profile_add_func_file(p, f, b, 20) == 0 &&
+	    em_profile_add_func_file(p, f, b, 77) == 0 && p->nfunc_files == 1,
+	    "another file is recorded once");
+	is_int(em_profile_start_line(p, f, b), 20, "the first start line wins");
+	is_int(em_profile_start_line(p, f, a), 3, "the own file's start line");
+	is_int(em_profile_start_line(p, f, c), 0, "unknown file: start line 0");
+	ok(em_profile_add_func_file(p, 7, b, 1) < 0 && em_profile_add_func_file(p, f,
+	    EM_STR_NONE, 1) < 0, "a bad function or file is refused");
+	ln[0] = (em_line){ .func = f, .file = c, .line = 5 };
+	ln[1] = (em_line){ .func = f, .file = 12345, .line = 6 };
+	ln[2] = (em_line){ .func = f, .file = EM_LINE_NO_FILE, .line = 7 };
+	ok(em_profile_add_location(p, ln, 3, 0, 0) == 0, "location added");
+	ok(em_profile_find_func_file(p, f, c) != UINT32_MAX && p->nfunc_files == 3,
+	    "a line's other file and no file are recorded (c.js, none)");
+	ok(p->lines[1].file == 0 && em_line_file(p, &p->lines[1]) == a,
+	    "a file id that is no string counts as the function's");
+	ok(em_line_file(p, &p->lines[2]) == 0 && em_line_file(p, &p->lines[0]) == c,
+	    "em_line_file: none, or the line's own");
+	/* enough names to grow the hash table several times */
+	for (i = 0; i < 500; i++) {
+		char name[32];
+		int n = snprintf(name, sizeof(name), "f%u", i);
+		em_func_id g = em_profile_func(p, em_profile_str(p, name, (size_t)n), 0, a, 1);
+
+		bad |= em_profile_add_func_file(p, g, b, (int64_t)i) < 0 ||
+		    em_profile_add_func_file(p, g, c, (int64_t)i + 1000) < 0;
+	}
+	for (i = 0; i < 500; i++) {
+		char name[32];
+		int n = snprintf(name, sizeof(name), "f%u", i);
+		em_func_id g = em_profile_find_func(p, name, (size_t)n);
+
+		found += em_profile_start_line(p, g, b) == (int64_t)i &&
+		    em_profile_start_line(p, g, c) == (int64_t)i + 1000;
+	}
+	ok(!bad && found == 500 && p->nfunc_files == 1003, "1000 more found again (%u)", found);
+	em_profile_free(p);
+}
+
+static void test_maps(void)
+{
+	em_profile *p = em_profile_new();
+	em_func_id f = em_profile_func(p, em_profile_str(p, "f", 1), 0, 0, 0);
+	em_line ln = { .func = f };
+	em_memmap m;
+	uint32_t first, second, l;
+
+	memset(&m, 0, sizeof(m));
+	m.memory_start = 0x1000;
+	m.file = em_profile_str(p, "/bin/x", 6);
+	m.build_id = EM_STR_NONE;
+	first = em_profile_add_map(p, &m);
+	m.file = em_profile_str(p, "/lib/y.so", 9);
+	second = em_profile_add_map(p, &m);
+	ok(first == 1 && second == 2 && p->nmaps == 2, "mappings numbered from 1 in order");
+	ok(p->maps[0].build_id == 0 && p->maps[0].memory_start == 0x1000,
+	    "a missing build id is 0; fields kept");
+	l = em_profile_add_mapped_location(p, &ln, 1, 0x1234, second);
+	ok(l != UINT32_MAX && p->locs[l].map == 2 && p->locs[l].mapping_file == m.file,
+	    "a mapped location: its map and the map's file");
+	ok(em_profile_add_mapped_location(p, &ln, 1, 0, 3) == UINT32_MAX,
+	    "a mapping that does not exist is refused");
+	l = em_profile_add_location(p, &ln, 1, 0, m.file);
+	ok(l != UINT32_MAX && p->locs[l].map == 0 && p->locs[l].mapping_file == m.file,
+	    "a location naming only a mapping file has no map");
+	ok(sizeof(em_line) == 16 && sizeof(em_location) == 24,
+	    "frames and locations did not grow");
+	em_profile_free(p);
+}
+
 int main(void)
 {
 	test_strtab();
@@ -233,5 +320,7 @@ int main(void)
 	em_profile_free(prof);
 	test_inlined_and_overflow();
 	test_labels();
+	test_func_files();
+	test_maps();
 	return done();
 }

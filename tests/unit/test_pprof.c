@@ -6,13 +6,15 @@
  *   - tiny profiles encoded here byte by byte, for what real files do not
  *     cover: packed vs unpacked fields, inlined frame order, unsymbolized
  *     names, drop_frames/keep_frames (the cases of google/pprof
- *     profile/prune_test.go), every validation error, and every truncation
+ *     profile/prune_test.go), one function name in several files, the
+ *     mapping table, every validation error, and every truncation
  *     and single-byte corruption of a valid profile (run under ASan). */
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "embers/lines.h"
 #include "embers/reader.h"
 #include "embers/top.h"
 #include "tap.h"
@@ -635,6 +637,183 @@ static void test_unsymbolized(void)
 	free(o.b);
 }
 
+/* ---- one name in several files; mappings ------------------------------- */
+
+enum { F_EMPTY, F_SAMPLES, F_COUNT, F_HANDLE, F_APP, F_LAYER, F_MAIN, F_LIB,
+	F_BUILD, F_VDSO, F_SYS };
+static const char *const fstrs[] = { "", "samples", "count", "handle", "app.js",
+	"lib/layer.js", "main", "/usr/lib/libx.so", "b1d", "[vdso]", "sys_handle", NULL };
+
+static void p_func_full(pb *o, uint64_t id, int64_t name, int64_t sys, int64_t file,
+    int64_t start)
+{
+	pb m = { 0 };
+
+	pb_int(&m, 1, (int64_t)id);
+	pb_int(&m, 2, name);
+	pb_int(&m, 3, sys);
+	pb_int(&m, 4, file);
+	pb_int(&m, 5, start);
+	pb_msg(o, 5, &m);
+}
+
+static void p_mapping_full(pb *o, uint64_t id, uint64_t start, uint64_t limit,
+    uint64_t off, int64_t file, int64_t build, const int flags[4])
+{
+	pb m = { 0 };
+	unsigned i;
+
+	pb_int(&m, 1, (int64_t)id);
+	pb_int(&m, 2, (int64_t)start);
+	pb_int(&m, 3, (int64_t)limit);
+	pb_int(&m, 4, (int64_t)off);
+	pb_int(&m, 5, file);
+	pb_int(&m, 6, build);
+	for (i = 0; i < 4; i++)
+		if (flags[i])
+			pb_int(&m, 7 + i, 1);
+	pb_msg(o, 3, &m);
+}
+
+/* Location id with one line (func, line). */
+static void p_loc_line(pb *o, uint64_t id, uint64_t map, uint64_t addr, int64_t func,
+    int64_t line)
+{
+	pb m = { 0 }, l = { 0 };
+
+	pb_int(&m, 1, (int64_t)id);
+	if (map)
+		pb_int(&m, 2, (int64_t)map);
+	pb_int(&m, 3, (int64_t)addr);
+	pb_int(&l, 1, func);
+	pb_int(&l, 2, line);
+	pb_msg(&m, 4, &l);
+	pb_msg(o, 4, &m);
+}
+
+/* "handle" is defined in app.js (from line 10), lib/layer.js (from 40)
+ * and without a file; main calls each, and handle in app.js calls the
+ * one in layer.js. Mappings come in the order ids 9, 2 (the model keeps
+ * the order of the file, as pprof does). */
+static void build_files(pb *o)
+{
+	static const int fl_all[4] = { 1, 1, 1, 0 }, fl_none[4] = { 0, 0, 0, 0 };
+
+	p_vtype(o, 1, F_SAMPLES, F_COUNT);
+	p_mapping_full(o, 9, 0x400000, 0x4a0000, 0x1000, F_LIB, F_BUILD, fl_all);
+	p_mapping_full(o, 2, 0x7ffd0000, 0x7ffd2000, 0, F_VDSO, 0, fl_none);
+	p_func_full(o, 1, F_HANDLE, F_SYS, F_APP, 10);
+	p_func_full(o, 2, F_HANDLE, F_HANDLE, F_LAYER, 40);
+	p_func_full(o, 3, F_HANDLE, 0, 0, 0);
+	p_func_full(o, 4, F_MAIN, 0, F_APP, 1);
+	p_loc_line(o, 1, 9, 0x401000, 4, 3);
+	p_loc_line(o, 2, 9, 0x402000, 1, 12);
+	p_loc_line(o, 3, 9, 0x403000, 2, 42);
+	p_loc_line(o, 4, 9, 0x404000, 3, 0);
+	p_loc(o, 5, 2, 0x7ffd0100, NULL, 0);
+	p_sample(o, A(2, 1), A(5), 1);
+	p_sample(o, A(3, 1), A(7), 1);
+	p_sample(o, A(4, 1), A(2), 1);
+	p_sample(o, A(3, 2, 1), A(1), 1);
+	p_sample(o, A(5, 1), A(4), 1);
+	p_strings(o, fstrs);
+}
+
+static int rows_are(const em_lines *l, const em_func_lines *fl, int64_t line,
+    int64_t self, int64_t total)
+{
+	return fl != NULL && fl->n == 1 && l->rows[fl->first].line == line &&
+	    l->rows[fl->first].self == self && l->rows[fl->first].total == total;
+}
+
+static void check_files(const em_profile *p)
+{
+	em_func_id h = em_profile_find_func(p, "handle", 6);
+	em_str app = em_strtab_find(p->strs, "app.js", 6);
+	em_str layer = em_strtab_find(p->strs, "lib/layer.js", 12);
+	const em_func_lines *fa, *fb, *fn;
+	em_lines l;
+	em_error err;
+	int64_t s, e;
+
+	ok(h != EM_FUNC_NONE && p->nfuncs == 3, "one function per name (handle, main, [vdso])");
+	if (h == EM_FUNC_NONE)
+		return;
+	ok(p->funcs[h].file == app && p->funcs[h].start_line == 10,
+	    "the function keeps its first definition: app.js from line 10");
+	is_int(p->nfunc_files, 2, "two other definitions: layer.js and no file");
+	is_int(em_profile_start_line(p, h, layer), 40, "start line in layer.js");
+	is_int(em_profile_start_line(p, h, app), 10, "start line in app.js");
+	ok(em_profile_find_func_file(p, h, 0) != UINT32_MAX, "the definition without file is kept");
+	ok(em_line_file(p, &p->lines[p->locs[1].first_line]) == app &&
+	    em_line_file(p, &p->lines[p->locs[2].first_line]) == layer,
+	    "each frame has the file of its pprof Function");
+	ok(p->lines[p->locs[3].first_line].file == EM_LINE_NO_FILE &&
+	    em_line_file(p, &p->lines[p->locs[3].first_line]) == 0,
+	    "a frame of the definition without file has no file");
+	if (!ok(em_lines_build_func(&l, p, 0, h, &err) == 0, "per-line figures of handle"))
+		return;
+	fn = em_lines_find(&l, h);
+	fa = em_lines_find_file(&l, h, app);
+	fb = em_lines_find_file(&l, h, layer);
+	is_int(l.nfuncs, 3, "three (function, file) entries");
+	ok(fn != NULL && fn->file == 0, "ordered by file name: no file first");
+	ok(fa == fn + 1 && fb == fn + 2, "then app.js, then lib/layer.js");
+	ok(rows_are(&l, fa, 12, 5, 6) && fa->self == 5 && fa->total == 6,
+	    "app.js: line 12 self 5 total 6, not mixed with the other files");
+	ok(rows_are(&l, fb, 42, 8, 8) && fb->self == 8 && fb->total == 8,
+	    "layer.js: line 42 self 8 total 8");
+	ok(rows_are(&l, fn, 0, 2, 2), "no file: line 0 self 2 total 2");
+	em_lines_window(p, &l, fb, &s, &e);
+	ok(s == 40 && e == 47, "layer.js window from its own start line: %lld..%lld",
+	    (long long)s, (long long)e);
+	em_lines_window(p, &l, fa, &s, &e);
+	ok(s == 10 && e == 17, "app.js window: %lld..%lld", (long long)s, (long long)e);
+	em_lines_free(&l);
+}
+
+static void check_maps(const em_profile *p)
+{
+	const em_memmap *m = p->maps;
+
+	if (!ok(p->nmaps == 2, "both mappings kept"))
+		return;
+	ok(m[0].memory_start == 0x400000 && m[0].memory_limit == 0x4a0000 &&
+	    m[0].file_offset == 0x1000, "first in the file first: its range and offset");
+	is_str(em_profile_cstr(p, m[0].file), "/usr/lib/libx.so", "its file");
+	is_str(em_profile_cstr(p, m[0].build_id), "b1d", "its build id");
+	ok(m[0].has_functions && m[0].has_filenames && m[0].has_line_numbers &&
+	    !m[0].has_inline_frames, "its flags");
+	ok(m[1].memory_start == 0x7ffd0000 && m[1].memory_limit == 0x7ffd2000 &&
+	    m[1].file_offset == 0 && m[1].build_id == 0 && !m[1].has_functions &&
+	    !m[1].has_filenames && !m[1].has_line_numbers && !m[1].has_inline_frames,
+	    "second mapping: range, no build id, no flags");
+	ok(p->locs[0].map == 1 && p->locs[3].map == 1 && p->locs[4].map == 2,
+	    "locations refer to their mapping (id 9 -> first, id 2 -> second)");
+	is_str(em_profile_cstr(p, p->locs[4].mapping_file), "[vdso]",
+	    "mapping_file follows the mapping");
+	is_str(stack_of(p, 4), "main;[[vdso]]", "unsymbolized frame named after it");
+}
+
+static void test_files_and_maps(void)
+{
+	pb o = { 0 };
+	em_error err;
+	em_profile *p;
+
+	build_files(&o);
+	p = load(o.b, o.n, NULL, &err);
+	if (!ok(p != NULL, "profile with one name in several files read")) {
+		printf("#   %s\n", err.msg);
+		free(o.b);
+		return;
+	}
+	check_files(p);
+	check_maps(p);
+	em_profile_free(p);
+	free(o.b);
+}
+
 static void test_metadata(void)
 {
 	pb o = { 0 }, lab = { 0 }, s = { 0 };
@@ -1091,6 +1270,10 @@ static void test_truncation(void)
 	em_profile_free(p);
 	mangle(o.b, o.n, "rich hand-made profile");
 	free(o.b);
+	memset(&o, 0, sizeof(o));
+	build_files(&o);
+	mangle(o.b, o.n, "profile with files and mappings");
+	free(o.b);
 	if ((b = corpus_file("public/google__pprof/sample.cpu", &n))) {
 		mangle(b, n, "sample.cpu");
 		free(b);
@@ -1104,6 +1287,7 @@ int main(void)
 	test_packed();
 	test_inlined_top();
 	test_unsymbolized();
+	test_files_and_maps();
 	test_metadata();
 	test_prune_upstream1();
 	test_prune_upstream2();

@@ -196,6 +196,7 @@ static void labels(void)
 	em_profile_add_type(p, "cpu", "nanoseconds");
 	ln.func = em_profile_func(p, em_profile_str(p, "main", 4), 0, 0, 0);
 	ln.line = 1;
+	ln.file = 0;
 	l = em_profile_add_location(p, &ln, 1, 0, 0);
 	em_profile_add_sample(p, &l, 1, &v, NULL, 0);
 	memset(lab, 0, sizeof(lab));

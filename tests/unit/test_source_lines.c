@@ -11,7 +11,11 @@
  *   lines, since the profile's sources are not public), and
  *   go tool pprof -unit=ns -source_path tests/data/source/goworkload \
  *       -trim_path /home/dev/goworkload -list 'main.sortWork$|main.ackermann' \
- *       tests/data/source/goworkload.cpu.pb.gz */
+ *       tests/data/source/goworkload.cpu.pb.gz
+ *   go tool pprof -unit=ns -sample_index=wall -list '^(update|Zlib)$' \
+ *       tests/data/corpus/generated/node-workload/node-wall-lines.pb.gz
+ *   (stand-in files again; there update and Zlib also occur without a
+ *   file, which pprof leaves out of the listing). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +132,68 @@ static void goworkload(void)
 	em_profile_free(p);
 }
 
+/* Rows of fl equal want[] exactly. */
+static int same_rows(const em_lines *l, const em_func_lines *fl, const struct want *w,
+    size_t nw)
+{
+	size_t i;
+
+	if (fl == NULL || fl->n != nw)
+		return 0;
+	for (i = 0; i < nw; i++) {
+		const em_line_row *r = &l->rows[fl->first + i];
+
+		if (r->line != w[i].line || r->self != w[i].self || r->total != w[i].total)
+			return 0;
+	}
+	return 1;
+}
+
+/* Node names defined both in a file and without one (native frames at the
+ * same line numbers): the file's rows must not get the others' weight. */
+static void node_no_file(void)
+{
+	static const struct want upd[] = { { 144, 0, 3567000 } };
+	static const struct want upd_none[] = { { 144, 3567000, 3567000 } };
+	static const struct want zlib[] = {
+		{ 631, 0, 1189000 }, { 657, 0, 2378000 }, { 670, 0, 11890000 },
+	};
+	em_profile *p = load("corpus/generated/node-workload/node-wall-lines.pb.gz");
+	em_func_id fu, fz;
+	em_str hash, zf;
+	const em_func_lines *fl;
+	em_lines l;
+	em_error err;
+	int64_t s, e;
+
+	if (!ok(p != NULL, "node-wall-lines.pb.gz loads"))
+		return;
+	fu = em_profile_find_func(p, "update", 6);
+	fz = em_profile_find_func(p, "Zlib", 4);
+	hash = em_strtab_find(p->strs, "node:internal/crypto/hash", 25);
+	zf = em_strtab_find(p->strs, "node:zlib", 9);
+	if (!ok(fu != EM_FUNC_NONE && fz != EM_FUNC_NONE && hash != EM_STR_NONE &&
+	    zf != EM_STR_NONE, "update, Zlib and their files exist") ||
+	    !ok(em_lines_build(&l, p, 1, NULL, &err) == 0, "node-wall-lines: built")) {
+		em_profile_free(p);
+		return;
+	}
+	fl = em_lines_find_file(&l, fu, hash);
+	ok(same_rows(&l, fl, upd, 1) && fl->self == 0 && fl->total == 3567000,
+	    "update in its file: line 144 flat 0 cum 3.567ms, as pprof -list");
+	em_lines_window(p, &l, fl, &s, &e);
+	ok(s == 139 && e == 149, "update window 139..149: %lld..%lld", (long long)s,
+	    (long long)e);
+	ok(em_lines_find(&l, fu) == em_lines_find_file(&l, fu, 0) &&
+	    same_rows(&l, em_lines_find_file(&l, fu, 0), upd_none, 1),
+	    "update without file: its own entry, first, with the self");
+	fl = em_lines_find_file(&l, fz, zf);
+	ok(same_rows(&l, fl, zlib, 3) && fl->self == 0 && fl->total == 15457000,
+	    "Zlib in node:zlib: three lines, flat 0 cum 15.457ms, as pprof -list");
+	em_lines_free(&l);
+	em_profile_free(p);
+}
+
 /* ---- built profiles ------------------------------------------------------ */
 
 static em_func_id func(em_profile *p, const char *name, int64_t start)
@@ -157,8 +223,8 @@ static void built(void)
 	b = func(p, "b", 100);
 	c = func(p, "c", 0);
 	{
-		em_line x[] = { { a, 10 } }, y[] = { { a, 20 } }, z[] = { { a, 30 }, { b, 105 } },
-		    w[] = { { c, 5 } }, o[] = { { a, 0 } };
+		em_line x[] = { { a, 0, 10 } }, y[] = { { a, 0, 20 } }, z[] = { { a, 0, 30 }, { b, 0, 105 } },
+		    w[] = { { c, 0, 5 } }, o[] = { { a, 0, 0 } };
 
 		l_a10 = loc(p, x, 1);
 		l_a20 = loc(p, y, 1);
@@ -280,6 +346,7 @@ int main(void)
 {
 	sample_cpu();
 	goworkload();
+	node_no_file();
 	built();
 	file_lines();
 	return done();

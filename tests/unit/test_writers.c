@@ -6,7 +6,9 @@
  * - folded ordering, escaping and merging on hand-made profiles;
  * - pprof and flamebearer written, read back with em_read_buffer and
  *   compared per function (em_top self/total, every sample type) and, for
- *   pprof, stack by stack (folded before == folded after) plus metadata;
+ *   pprof, stack by stack (folded before == folded after) plus metadata,
+ *   the mapping table field by field, each location's mapping and each
+ *   frame's file (one function name in several files);
  * - JSON escaping (quotes, control bytes, invalid UTF-8) and the levels'
  *   layout invariants;
  * - em_write_file_atomic: success, mode, a writer failing half-way, a
@@ -214,6 +216,7 @@ static em_profile *build(const char *const *stacks, const int64_t *vals, size_t 
 				em_str name = em_profile_str(p, s, len);
 
 				lines[k].func = em_profile_func(p, name, 0, 0, 0);
+				lines[k].file = 0;
 				lines[k++].line = (int64_t)i; /* a new location per sample */
 				s += len;
 				if (*s != '|')
@@ -290,6 +293,7 @@ static void test_folded_cases(void)
 		ab = em_profile_str(p, "a;b", 3);
 		c = em_profile_str(p, "c", 1);
 		l.line = 0;
+		l.file = 0;
 		l.func = em_profile_func(p, ab, 0, 0, 0);
 		loc_ab = em_profile_add_location(p, &l, 1, 0, 0);
 		l.func = em_profile_func(p, c, 0, 0, 0);
@@ -393,6 +397,7 @@ static const char *const roundtrip_files[] = {
 	"generated/converted-from-legacy/cppbench.heap.pb.gz",
 	"generated/go-workload/mutex.pb.gz",
 	"generated/node-workload/node-wall-cpu.pb.gz",
+	"generated/node-workload/node-wall-lines.pb.gz",
 };
 
 static int same_metadata(const em_profile *a, const em_profile *b, char *why, size_t n)
@@ -417,6 +422,70 @@ static int same_metadata(const em_profile *a, const em_profile *b, char *why, si
 	for (i = 0; i < a->ncomments; i++)
 		if (!same_str(a, a->comments[i], b, b->comments[i]))
 			return snprintf(why, n, "comment %u", i), 0;
+	return 1;
+}
+
+static int same_map(const em_profile *a, const em_memmap *x, const em_profile *b,
+    const em_memmap *y)
+{
+	return x->memory_start == y->memory_start && x->memory_limit == y->memory_limit &&
+	    x->file_offset == y->file_offset && same_str(a, x->file, b, y->file) &&
+	    same_str(a, x->build_id, b, y->build_id) &&
+	    x->has_functions == y->has_functions && x->has_filenames == y->has_filenames &&
+	    x->has_line_numbers == y->has_line_numbers &&
+	    x->has_inline_frames == y->has_inline_frames;
+}
+
+/* b's mapping of location i is a's: the same entry of the table, or for a
+ * location that only names a mapping file, one with that file. */
+static int same_loc_map(const em_profile *a, const em_profile *b, uint32_t i)
+{
+	const em_location *x = &a->locs[i], *y = &b->locs[i];
+
+	if (x->map)
+		return y->map == x->map;
+	if (x->mapping_file == 0)
+		return y->map == 0;
+	return y->map > a->nmaps && same_str(a, x->mapping_file, b, y->mapping_file);
+}
+
+/* Mappings field by field and in order, each location's mapping, each
+ * frame's file, and the other files of function names. */
+static int same_maps_files(const em_profile *a, const em_profile *b, char *why, size_t n)
+{
+	uint32_t i, j;
+
+	if (b->nmaps < a->nmaps || a->nlocs != b->nlocs)
+		return snprintf(why, n, "mappings %u/%u locations %u/%u", a->nmaps, b->nmaps,
+		    a->nlocs, b->nlocs), 0;
+	for (i = 0; i < a->nmaps; i++)
+		if (!same_map(a, &a->maps[i], b, &b->maps[i]))
+			return snprintf(why, n, "mapping %u differs", i + 1), 0;
+	for (i = 0; i < a->nlocs; i++) {
+		const em_location *x = &a->locs[i], *y = &b->locs[i];
+
+		if (!same_loc_map(a, b, i) || x->nlines != y->nlines)
+			return snprintf(why, n, "location %u: mapping or lines differ", i), 0;
+		for (j = 0; j < x->nlines; j++)
+			if (!same_str(a, em_line_file(a, &a->lines[x->first_line + j]), b,
+			    em_line_file(b, &b->lines[y->first_line + j])))
+				return snprintf(why, n, "location %u line %u: file differs", i, j), 0;
+	}
+	if (a->nfunc_files != b->nfunc_files)
+		return snprintf(why, n, "other files of names %u/%u", a->nfunc_files,
+		    b->nfunc_files), 0;
+	for (i = 0; i < a->nfunc_files; i++) {
+		const em_func_file *ff = &a->func_files[i];
+		const char *name = em_func_name(a, ff->func), *file = em_profile_cstr(a, ff->file);
+		em_func_id g = em_profile_find_func(b, name, em_strtab_len(a->strs,
+		    a->funcs[ff->func].name));
+		em_str gf = em_strtab_find(b->strs, file, strlen(file));
+
+		if (g == EM_FUNC_NONE || gf == EM_STR_NONE ||
+		    em_profile_find_func_file(b, g, gf) == UINT32_MAX ||
+		    em_profile_start_line(b, g, gf) != ff->start_line)
+			return snprintf(why, n, "'%s' in '%s' lost", name, file), 0;
+	}
 	return 1;
 }
 
@@ -453,6 +522,9 @@ static void roundtrip_pprof(const char *name, const em_profile *p)
 	}
 	ok(top_ok, "pprof %s: same self/total per function, all types", name);
 	ok(folded_ok, "pprof %s: same stacks, all types", name);
+	if (!ok(same_maps_files(p, q, why, sizeof(why)), "pprof %s: same mappings and files",
+	    name))
+		printf("#   %s\n", why);
 	em_profile_free(q);
 }
 
@@ -488,7 +560,7 @@ static em_profile *build_rich(void)
 	em_func_id finl = em_profile_func(p, em_profile_str(p, "inl\t\"q\"\n", 8), 0, file, 20);
 	em_func_id fbad = em_profile_func(p, em_profile_str(p, "bad\xff\xfe", 5), 0, 0, 0);
 	em_func_id flibc = em_profile_func(p, em_profile_str(p, "[libc.so.6]", 11), 0, 0, 0);
-	em_line l2[2] = { { fmain, 12 }, { finl, 21 } }, l1 = { fbad, 3 }, lu = { flibc, 0 };
+	em_line l2[2] = { { fmain, 0, 12 }, { finl, 0, 21 } }, l1 = { fbad, 0, 3 }, lu = { flibc, 0, 0 };
 	uint32_t loc_main, loc_bad, loc_libc, st[3];
 	em_label labels[2];
 	int64_t v[2];
@@ -577,6 +649,86 @@ static void test_pprof_rich(void)
 }
 
 /* --- flamebearer --------------------------------------------------------- */
+
+/* One name in three files (its own, another, none) and two mappings, one
+ * of them unused, built through the API. */
+static em_profile *build_files_maps(void)
+{
+	em_profile *p = em_profile_new();
+	em_str a = em_profile_str(p, "a.py", 4), b = em_profile_str(p, "pkg/b.py", 8);
+	em_func_id run = em_profile_func(p, em_profile_str(p, "run", 3), 0, a, 5);
+	em_func_id top = em_profile_func(p, em_profile_str(p, "<module>", 8), 0, a, 1);
+	em_memmap m;
+	em_line ln[2];
+	uint32_t loc[4], map, st[2];
+	int64_t v = 0;
+	int i;
+
+	em_profile_add_type(p, "cpu", "nanoseconds");
+	memset(&m, 0, sizeof(m));
+	m.memory_start = 0x1000;
+	m.memory_limit = 0x9000;
+	m.file_offset = 0x200;
+	m.file = em_profile_str(p, "/usr/bin/python3", 16);
+	m.build_id = em_profile_str(p, "abc123", 6);
+	m.has_functions = m.has_filenames = 1;
+	map = em_profile_add_map(p, &m);
+	m.memory_start = 0xa000;
+	m.memory_limit = 0xb000;
+	m.file_offset = 0;
+	m.file = em_profile_str(p, "libunused.so", 12);
+	m.build_id = 0;
+	m.has_functions = m.has_filenames = 0;
+	m.has_line_numbers = m.has_inline_frames = 1;
+	em_profile_add_map(p, &m);
+	em_profile_add_func_file(p, run, b, 30);
+	ln[0] = (em_line){ .func = top, .line = 2 };
+	loc[0] = em_profile_add_mapped_location(p, ln, 1, 0x1100, map);
+	ln[0] = (em_line){ .func = run, .file = a, .line = 7 };
+	loc[1] = em_profile_add_mapped_location(p, ln, 1, 0x1200, map);
+	ln[0] = (em_line){ .func = run, .file = b, .line = 31 };
+	ln[1] = (em_line){ .func = run, .file = EM_LINE_NO_FILE, .line = 0 };
+	loc[2] = em_profile_add_mapped_location(p, ln, 2, 0x1300, map);
+	ln[0] = (em_line){ .func = run, .line = 9 };
+	loc[3] = em_profile_add_location(p, ln, 1, 0, 0);
+	for (i = 1; i <= 3; i++) {
+		st[0] = loc[0];
+		st[1] = loc[i];
+		v += 10;
+		em_profile_add_sample(p, st, 2, &v, NULL, 0);
+	}
+	return p;
+}
+
+static void test_pprof_files_maps(void)
+{
+	em_profile *p = build_files_maps(), *q;
+	em_error err = { "" };
+	size_t n;
+	char *buf = write_mem(pprof_fn, p, 0, &n, &err);
+	em_func_id run;
+
+	ok(p->nfunc_files == 2 && p->nmaps == 2, "built: 2 other files of run, 2 mappings");
+	q = buf ? read_mem(buf, n, &err) : NULL;
+	free(buf);
+	if (!ok(q != NULL, "pprof files and mappings: written and read back")) {
+		printf("#   %s\n", err.msg);
+		em_profile_free(p);
+		return;
+	}
+	roundtrip_pprof("files and mappings", p);
+	run = em_profile_find_func(q, "run", 3);
+	ok(run != EM_FUNC_NONE && q->nfuncs == 2, "run is still one function");
+	ok(q->nmaps == 2 && q->maps[1].memory_start == 0xa000 && q->maps[1].has_inline_frames &&
+	    !q->maps[1].has_functions, "a mapping no location uses is kept, with its flags");
+	ok(q->locs[2].nlines == 2 &&
+	    strcmp(em_profile_cstr(q, em_line_file(q, &q->lines[q->locs[2].first_line])),
+	    "pkg/b.py") == 0 && q->lines[q->locs[2].first_line + 1].file == EM_LINE_NO_FILE,
+	    "inlined frames keep their files, including none");
+	ok(q->locs[3].map == 0 && q->locs[3].mapping_file == 0, "a location without mapping");
+	em_profile_free(q);
+	em_profile_free(p);
+}
 
 static int check_levels(const cJSON *levels, int64_t ticks, char *why, size_t n);
 static int64_t obj_num(const cJSON *obj, const char *key);
@@ -991,6 +1143,7 @@ int main(void)
 	test_folded_cases();
 	test_pprof_corpus();
 	test_pprof_rich();
+	test_pprof_files_maps();
 	test_json_corpus();
 	test_json_layout();
 	test_json_escaping();
