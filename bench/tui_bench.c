@@ -8,7 +8,7 @@
  *   - time to the first frame (read, call tree, top table, layout, draw)
  *     against `embers top` on the same file: in process (read + top build
  *     + sort) and, with --embers, the real command; goal <= 1.5x.
- * Usage: tui_bench [--embers PATH] [--size WxH] [--reps N] FILE
+ * Usage: tui_bench [--embers PATH] [--size WxH] [--reps N] [--sample-type T] FILE
  * Never run by `make check` (it needs the large corpus profile). */
 #include <spawn.h>
 #include <stdio.h>
@@ -84,6 +84,22 @@ static void report(const char *what, struct stats *s)
 
 static struct em_theme theme;
 static struct em_screen scr;
+static const char *type_name; /* --sample-type, NULL = the profile's default */
+
+/* Index of --sample-type in p (exits when the profile lacks it). */
+static int bench_type(const em_profile *p)
+{
+	int t;
+
+	if (type_name == NULL)
+		return (int)p->default_type;
+	t = em_profile_find_type(p, type_name);
+	if (t < 0) {
+		fprintf(stderr, "tui_bench: no sample type '%s'\n", type_name);
+		exit(2);
+	}
+	return t;
+}
 
 /* One key press to the finished screen. */
 static double press(struct em_ui *ui, int key)
@@ -101,7 +117,7 @@ static double first_frame(const char *file, int w, int h, struct em_ui *ui)
 	em_error err;
 	em_profile *p = em_read_file(file, NULL, &err);
 
-	if (p == NULL || em_ui_init(ui, p, file, -1, &theme, &err) < 0) {
+	if (p == NULL || em_ui_init(ui, p, file, bench_type(p), &theme, &err) < 0) {
 		fprintf(stderr, "tui_bench: %s\n", err.msg);
 		exit(1);
 	}
@@ -118,7 +134,7 @@ static double top_in_process(const char *file)
 	em_profile *p = em_read_file(file, NULL, &err);
 	em_top top;
 
-	if (p == NULL || em_top_build(&top, p, p->default_type, &err) < 0) {
+	if (p == NULL || em_top_build(&top, p, (uint32_t)bench_type(p), &err) < 0) {
 		fprintf(stderr, "tui_bench: %s\n", err.msg);
 		exit(1);
 	}
@@ -131,12 +147,16 @@ static double top_in_process(const char *file)
 
 static double top_process(const char *embers, const char *file)
 {
-	char *argv[] = { (char *)embers, "top", (char *)file, NULL };
+	char *argv[] = { (char *)embers, "top", "--sample-type", (char *)type_name, (char *)file, NULL };
 	posix_spawn_file_actions_t fa;
 	double t0 = now();
 	pid_t pid;
 	int st;
 
+	if (type_name == NULL) { /* no --sample-type: drop it from argv */
+		argv[2] = (char *)file;
+		argv[3] = NULL;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 1 /* O_WRONLY */, 0);
 	if (posix_spawn(&pid, embers, &fa, NULL, argv, environ) != 0) {
@@ -225,13 +245,15 @@ int main(int argc, char **argv)
 			w = (int)strtol(argv[++i], &x, 10);
 			h = *x == 'x' ? (int)strtol(x + 1, NULL, 10) : 0;
 		}
+		else if (strcmp(argv[i], "--sample-type") == 0 && i + 1 < argc)
+			type_name = argv[++i];
 		else if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
 			reps = (int)strtol(argv[++i], NULL, 10);
 		else if (file == NULL)
 			file = argv[i];
 	}
 	if (file == NULL || w < 40 || h < 10 || reps < 1) {
-		fprintf(stderr, "usage: tui_bench [--embers PATH] [--size WxH] [--reps N] FILE\n");
+		fprintf(stderr, "usage: tui_bench [--embers PATH] [--size WxH] [--reps N] [--sample-type T] FILE\n");
 		return 2;
 	}
 	em_theme_builtin(&theme, "dark");
