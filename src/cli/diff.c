@@ -468,6 +468,24 @@ static void sides_free(struct sides *s)
 	em_profile_free(s->p[EM_BASE]);
 }
 
+int em_cli_diff_open(const struct em_diff_args *a, em_profile *p[2], uint32_t type[2])
+{
+	struct sides s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	rc = load(&s, a);
+	if (rc != EM_EXIT_OK) {
+		sides_free(&s);
+		return rc;
+	}
+	p[EM_BASE] = s.p[EM_BASE];
+	p[EM_NEW] = s.p[EM_NEW];
+	type[EM_BASE] = s.type[EM_BASE];
+	type[EM_NEW] = s.type[EM_NEW];
+	return EM_EXIT_OK;
+}
+
 int em_cli_diff(const struct em_diff_args *a)
 {
 	struct sides s;

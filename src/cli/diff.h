@@ -21,6 +21,11 @@ struct em_diff_args {
 /* Load, compare and print; returns an EM_EXIT_* status. */
 int em_cli_diff(const struct em_diff_args *a);
 
+/* Load the two sides and choose their sample types as em_cli_diff does,
+ * for the diff view (src/tui/diff_main.c): p[EM_NEW] == p[EM_BASE] for a
+ * differential folded file. Errors are printed; an EM_EXIT_* status. */
+int em_cli_diff_open(const struct em_diff_args *a, em_profile *p[2], uint32_t type[2]);
+
 /* `embers top --base BASE NEW`: top's --sort self/total/name become the
  * self change, total change and name orders. */
 int em_cli_top_diff(const char *base, const char *nw, const char *type, em_sort sort,

@@ -15,21 +15,19 @@
 
 #include "cli/cli.h"
 #include "cli/source_opts.h"
+#include "cli/srcflags.h"
 #include "embers/lines.h"
 #include "embers/source.h"
 #include "embers/units.h"
 
-enum { OPT_PROFILE = 1, OPT_TYPE, OPT_FORMAT, OPT_SRCDIR, OPT_REPO, OPT_REF,
-	OPT_ROOT, OPT_RAWURL, OPT_OFFLINE, OPT_TIMEOUT };
+enum { OPT_PROFILE = 1, OPT_TYPE, OPT_FORMAT };
 
 struct source_args {
 	const char *file;
 	const char *regex;
 	const char *type;
 	int csv;
-	const char *source_dir, *repo, *ref, *root, *raw_url;
-	int offline;
-	long long timeout_s;
+	struct em_src_flags src; /* shared with the viewer (srcflags.h) */
 	struct em_srv_args srv;
 };
 
@@ -242,22 +240,13 @@ static em_source *open_source(const struct source_args *a, const em_profile *p)
 	em_source *s = NULL;
 	em_error err;
 
-	err.msg[0] = '\0';
-	if (em_source_opts_init(&o, &err) < 0)
-		em_cli_error("warning: %s", err.msg);
-	if (em_source_opts_set(&o.source_dir, a->source_dir) < 0 ||
-	    (a->repo && em_source_opts_set(&o.repo, a->repo) < 0) ||
-	    (a->ref && em_source_opts_set(&o.ref, a->ref) < 0) ||
-	    (a->root && em_source_opts_set(&o.root_path, a->root) < 0) ||
-	    (a->raw_url && em_source_opts_set(&o.raw_url, a->raw_url) < 0) ||
-	    em_source_opts_from_labels(&o, p) < 0) {
+	if (em_cli_source_settings(&a->src, &o) < 0)
+		return NULL;
+	if (em_source_opts_from_labels(&o, p) < 0) {
 		em_cli_error("out of memory");
 		em_source_opts_free(&o);
 		return NULL;
 	}
-	o.offline = a->offline;
-	if (a->timeout_s > 0)
-		o.timeout_ms = (long)a->timeout_s * 1000;
 	err.msg[0] = '\0';
 	s = em_source_new(&o, &err);
 	if (s == NULL)
@@ -288,13 +277,7 @@ static int parse_args(struct source_args *a, int argc, char **argv, int *done)
 		{ "profile", 0, EM_OPT_ARG, OPT_PROFILE },
 		{ "sample-type", 0, EM_OPT_ARG, OPT_TYPE },
 		{ "format", 0, EM_OPT_ARG, OPT_FORMAT },
-		{ "source-dir", 0, EM_OPT_ARG, OPT_SRCDIR },
-		{ "repo", 0, EM_OPT_ARG, OPT_REPO },
-		{ "ref", 0, EM_OPT_ARG, OPT_REF },
-		{ "root-path", 0, EM_OPT_ARG, OPT_ROOT },
-		{ "github-raw-url", 0, EM_OPT_ARG, OPT_RAWURL },
-		{ "offline", 0, EM_OPT_NOARG, OPT_OFFLINE },
-		{ "fetch-timeout", 0, EM_OPT_ARG, OPT_TIMEOUT },
+		EM_CLI_SOURCE_OPTS,
 		EM_CLI_SERVER_OPTS,
 		{ NULL, 0, 0, 0 },
 	};
@@ -304,10 +287,11 @@ static int parse_args(struct source_args *a, int argc, char **argv, int *done)
 	em_opts_init(&st, &em_cmd_source, table, argc, argv);
 	while ((r = em_opts_next(&st)) != EM_OPTS_END) {
 		int srv = em_cli_server_opt(&em_cmd_source, &a->srv, r, st.arg);
+		int sf = srv == 0 ? em_cli_source_opt(&em_cmd_source, &a->src, r, st.arg) : 0;
 
-		if (srv < 0)
+		if (srv < 0 || sf < 0)
 			return EM_EXIT_USAGE;
-		if (srv > 0)
+		if (srv > 0 || sf > 0)
 			continue;
 		switch (r) {
 		case EM_OPTS_ERROR:
@@ -326,23 +310,12 @@ static int parse_args(struct source_args *a, int argc, char **argv, int *done)
 			a->file = st.arg;
 			break;
 		case OPT_TYPE: a->type = st.arg; break;
-		case OPT_SRCDIR: a->source_dir = st.arg; break;
-		case OPT_REPO: a->repo = st.arg; break;
-		case OPT_REF: a->ref = st.arg; break;
-		case OPT_ROOT: a->root = st.arg; break;
-		case OPT_RAWURL: a->raw_url = st.arg; break;
-		case OPT_OFFLINE: a->offline = 1; break;
 		case OPT_FORMAT:
 			if (strcmp(st.arg, "text") == 0 || strcmp(st.arg, "csv") == 0)
 				a->csv = st.arg[0] == 'c';
 			else
 				return em_cli_usage_error(&em_cmd_source,
 				    "unknown format '%s' (use text or csv)", st.arg);
-			break;
-		case OPT_TIMEOUT:
-			if (em_cli_parse_int(&em_cmd_source, st.optname, st.arg, 1, 3600,
-			    &a->timeout_s) < 0)
-				return EM_EXIT_USAGE;
 			break;
 		}
 	}
@@ -461,16 +434,7 @@ const struct em_cmd em_cmd_source = {
 	"  --profile FILE            the profile (or give FILE before REGEX)\n"
 	"  --sample-type NAME|INDEX  which sample type (default: the profile's default)\n"
 	"  --format text|csv         output format (default: text)\n"
-	"  --source-dir DIR          read files and .pyroscope.yaml from a local checkout\n"
-	"  --repo URL                service repository (default: the profile's\n"
-	"                            service_repository label)\n"
-	"  --ref REF                 git ref (default: service_git_ref label, else HEAD)\n"
-	"  --root-path PATH          the service's directory in the repository\n"
-	"                            (default: service_root_path label)\n"
-	"  --github-raw-url URL      GitHub raw base URL (env EMBERS_GITHUB_RAW_URL;\n"
-	"                            default https://raw.githubusercontent.com)\n"
-	"  --offline                 no network: local checkout and cache only\n"
-	"  --fetch-timeout SECONDS   time limit per fetched file (default: 30)\n"
+	EM_CLI_SOURCE_HELP
 	"  -h, --help                show this help\n"
 	"\n"
 	EM_CLI_SERVER_HELP

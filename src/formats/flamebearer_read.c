@@ -13,8 +13,10 @@
  * delta, right total, right self, name) for a diff ("double"). x is
  * relative to the end of the previous node of the row; the children of a
  * node are the nodes of the next row inside its [x, x + total) span.
- * Level 0 is the synthetic root "total", which is not a frame. We rebuild
- * the tree and add one sample per node with self > 0 (path root..node).
+ * Level 0 is the synthetic root "total", which is not a frame. This file
+ * owns the JSON side only: it copies the rows into int64 arrays and hands
+ * them to the levels decoder (levels.c, include/embers/levels.h), which
+ * rebuilds the tree and adds one sample per node with self > 0.
  *
  * JSON numbers are exact up to 2^53 only (cJSON reads them as double);
  * bigger ones must come as strings, as the Connect API sends them. */
@@ -26,30 +28,24 @@
 
 #include <cJSON.h>
 
+#include "embers/levels.h"
 #include "embers/reader.h"
+#include "embers/vec.h"
 
 #define EXACT_DOUBLE 9007199254740992.0 /* 2^53 */
-
-struct fb_node {
-	int64_t x, w;        /* span in the combined (left + right) layout */
-	int64_t self[2];     /* left (or only) and right self */
-	int64_t used;        /* self + totals of the children seen so far */
-	uint32_t parent;     /* index in nodes, UINT32_MAX for roots and skipped nodes */
-	uint32_t name;
-};
 
 struct fb {
 	em_profile *p;
 	const em_read_opts *opts;
 	int diff;                 /* 7-number groups */
-	const cJSON *names;
-	const char **name_str;    /* names[i] */
-	uint32_t nnames;
-	uint32_t *name_loc;       /* location per name index, lazily */
-	struct fb_node *nodes;
-	size_t nnodes, cap;
-	uint32_t *path;           /* one sample's locations */
-	size_t path_cap;
+	const char **name_str;    /* names[i], copied out of the JSON tree */
+	size_t *name_len;
+	char *name_buf;           /* the bytes of all names */
+	size_t nnames;
+	int64_t *num;             /* the numbers of every row, row after row */
+	size_t nnum, num_cap;
+	size_t *row_off;          /* nrows + 1 offsets into num */
+	size_t nrows;
 };
 
 /* --- sniffing --------------------------------------------------------- */
@@ -171,208 +167,40 @@ static int json_int(const cJSON *v, int64_t *out)
 	return 0;
 }
 
-/* --- decoding --------------------------------------------------------- */
+/* --- rows --------------------------------------------------------------- */
 
-static struct fb_node *new_node(struct fb *f)
-{
-	size_t ncap;
-	struct fb_node *nn;
-
-	if (f->nnodes == f->cap) {
-		ncap = f->cap ? f->cap * 2 : 256;
-		if (ncap >= UINT32_MAX || (nn = realloc(f->nodes, ncap * sizeof(*nn))) == NULL)
-			return NULL;
-		f->nodes = nn;
-		f->cap = ncap;
-	}
-	memset(&f->nodes[f->nnodes], 0, sizeof(*f->nodes));
-	return &f->nodes[f->nnodes++];
-}
-
-/* Read one group of 4 or 7 numbers at *item into g. */
-static int read_group(const cJSON **item, int k, int64_t *g)
-{
-	int i;
-
-	for (i = 0; i < k; i++, *item = (*item)->next)
-		if (*item == NULL || json_int(*item, &g[i]) < 0)
-			return -1;
-	return 0;
-}
-
-/* Per-side running positions of a row. */
-struct row_pos {
-	int64_t pos[2];
-};
-
-/* Turn a group into a node: absolute x, spans, validated values. */
-static int decode_group(struct fb *f, const int64_t *g, struct row_pos *rp, int level,
-    em_error *err)
-{
-	int sides = f->diff ? 2 : 1, s;
-	struct fb_node *nd;
-	int64_t x[2] = { 0, 0 }, ni = g[f->diff ? 6 : 3];
-
-	if (ni < 0 || ni >= f->nnames)
-		return em_error_set(err, "level %d: name index %lld out of range", level,
-		    (long long)ni);
-	if ((nd = new_node(f)) == NULL)
-		return em_error_set(err, "out of memory");
-	for (s = 0; s < sides; s++) {
-		const int64_t *gs = g + 3 * s;
-
-		if (gs[0] < 0 || gs[1] < 0 || gs[2] < 0)
-			return em_error_set(err, "level %d: negative value in a node", level);
-		if (gs[2] > gs[1])
-			return em_error_set(err, "level %d: node self %lld exceeds its total %lld",
-			    level, (long long)gs[2], (long long)gs[1]);
-		if (__builtin_add_overflow(rp->pos[s], gs[0], &x[s]) ||
-		    __builtin_add_overflow(x[s], gs[1], &rp->pos[s]))
-			return em_error_set(err, "level %d: offsets overflow", level);
-		nd->self[s] = gs[2];
-	}
-	if (__builtin_add_overflow(x[0], x[1], &nd->x) ||
-	    __builtin_add_overflow(g[1], f->diff ? g[4] : 0, &nd->w) ||
-	    __builtin_add_overflow(nd->x, nd->w, &x[0]))
-		return em_error_set(err, "level %d: offsets overflow", level);
-	nd->used = nd->self[0] + nd->self[1];
-	nd->name = (uint32_t)ni;
-	nd->parent = UINT32_MAX;
-	return 0;
-}
-
-/* Find the parent of node i among the previous row [lo, hi), moving the
- * cursor *pi forward (both rows are sorted by x). Empty nodes add nothing
- * and are left without a parent. */
-static int link_parent(struct fb *f, size_t i, size_t *pi, size_t hi, int level,
-    em_error *err)
-{
-	struct fb_node *nd = &f->nodes[i], *par;
-
-	if (nd->w == 0)
-		return 0;
-	while (*pi < hi && (f->nodes[*pi].w == 0 || f->nodes[*pi].x + f->nodes[*pi].w <= nd->x))
-		(*pi)++;
-	par = *pi < hi ? &f->nodes[*pi] : NULL;
-	if (par == NULL || par->x > nd->x || nd->x - par->x > par->w - nd->w)
-		return em_error_set(err, "level %d: node at x=%lld lies outside its parent",
-		    level, (long long)nd->x);
-	if (par->used > par->w - nd->w)
-		return em_error_set(err, "level %d: children overflow the total of their parent",
-		    level);
-	par->used += nd->w;
-	nd->parent = (uint32_t)*pi;
-	return 0;
-}
-
-/* Decode one row (a JSON array of numbers) and link it to the row above. */
-static int decode_row(struct fb *f, const cJSON *values, int level, size_t prev_lo,
-    size_t prev_hi, em_error *err)
-{
-	const cJSON *item = values ? values->child : NULL;
-	int k = f->diff ? 7 : 4;
-	int64_t g[7];
-	struct row_pos rp = { { 0, 0 } };
-	size_t first = f->nnodes, i, pi = prev_lo;
-
-	if (values && !cJSON_IsArray(values))
-		return em_error_set(err, "level %d is not an array", level);
-	if (cJSON_GetArraySize(values) % k != 0)
-		return em_error_set(err, "level %d: %d numbers, not a multiple of %d", level,
-		    cJSON_GetArraySize(values), k);
-	while (item) {
-		if (read_group(&item, k, g) < 0)
-			return em_error_set(err, "level %d: not an integer", level);
-		if (decode_group(f, g, &rp, level, err) < 0)
-			return -1;
-	}
-	if (level == 0)
-		return 0;
-	for (i = first; i < f->nnodes; i++)
-		if (link_parent(f, i, &pi, prev_hi, level, err) < 0)
-			return -1;
-	return 0;
-}
-
-/* --- building the profile -------------------------------------------- */
-
-static uint32_t name_location(struct fb *f, uint32_t ni)
-{
-	em_str s;
-	em_func_id fn;
-
-	if (f->name_loc[ni] != UINT32_MAX)
-		return f->name_loc[ni];
-	s = em_profile_str(f->p, f->name_str[ni], strlen(f->name_str[ni]));
-	fn = em_profile_func(f->p, s, 0, 0, 0);
-	if (fn == EM_FUNC_NONE)
-		return UINT32_MAX;
-	f->name_loc[ni] = em_profile_func_location(f->p, fn);
-	return f->name_loc[ni];
-}
-
-/* One sample for node i: its path from under the root down to it. */
-static int emit_node(struct fb *f, size_t i, size_t depth, em_error *err)
-{
-	struct fb_node *nd = &f->nodes[i];
-	int64_t vals[2] = { nd->self[0], nd->self[1] };
-	size_t k = depth;
-	uint32_t j = (uint32_t)i;
-
-	if (k > f->path_cap) {
-		free(f->path);
-		f->path_cap = 0;
-		if ((f->path = malloc(k * sizeof(*f->path))) == NULL)
-			return em_error_set(err, "out of memory");
-		f->path_cap = k;
-	}
-	while (k > 0) {
-		if ((f->path[--k] = name_location(f, f->nodes[j].name)) == UINT32_MAX)
-			return em_error_set(err, "out of memory");
-		j = f->nodes[j].parent;
-	}
-	if (em_profile_add_sample(f->p, f->path, depth, vals, NULL, 0) < 0)
-		return em_error_set(err, "out of memory");
-	return 0;
-}
-
-/* Samples for every node with self > 0, row by row (row d has depth d). */
-static int emit_samples(struct fb *f, const size_t *row_start, int nrows, em_error *err)
-{
-	int d;
-	size_t i;
-
-	for (d = 1; d < nrows; d++)
-		for (i = row_start[d]; i < row_start[d + 1]; i++)
-			if (f->nodes[i].parent != UINT32_MAX &&
-			    (f->nodes[i].self[0] > 0 || f->nodes[i].self[1] > 0) &&
-			    emit_node(f, i, (size_t)d, err) < 0)
-				return -1;
-	return 0;
-}
-
-/* names must be an array of strings; index them for name_location. */
-static int check_names(struct fb *f, em_error *err)
+/* names must be an array of strings. They are copied out (with their
+ * lengths, for the decoder) so that the JSON tree can go before decoding. */
+static int copy_names(struct fb *f, const cJSON *names, em_error *err)
 {
 	const cJSON *nm;
-	size_t i = 0, n;
+	size_t i = 0, n, bytes = 0;
+	char *b;
 
-	if (!cJSON_IsArray(f->names))
+	if (!cJSON_IsArray(names))
 		return em_error_set(err, "'names' is missing or not an array");
-	n = (size_t)cJSON_GetArraySize(f->names);
-	if (n == 0)
-		return 0;
-	f->name_str = malloc(n * sizeof(*f->name_str));
-	f->name_loc = malloc(n * sizeof(*f->name_loc));
-	if (f->name_str == NULL || f->name_loc == NULL)
-		return em_error_set(err, "out of memory");
-	memset(f->name_loc, 0xff, n * sizeof(*f->name_loc));
-	cJSON_ArrayForEach(nm, f->names) {
+	n = (size_t)cJSON_GetArraySize(names);
+	cJSON_ArrayForEach(nm, names) {
 		if (!cJSON_IsString(nm))
 			return em_error_set(err, "names[%zu] is not a string", i);
-		f->name_str[i++] = nm->valuestring;
+		bytes += strlen(nm->valuestring) + 1; /* no overflow: all in the input */
+		i++;
 	}
-	f->nnames = (uint32_t)n;
+	f->name_str = malloc((n ? n : 1) * sizeof(*f->name_str));
+	f->name_len = malloc((n ? n : 1) * sizeof(*f->name_len));
+	b = f->name_buf = malloc(bytes ? bytes : 1);
+	if (f->name_str == NULL || f->name_len == NULL || b == NULL)
+		return em_error_set(err, "out of memory");
+	i = 0;
+	cJSON_ArrayForEach(nm, names) {
+		size_t len = strlen(nm->valuestring);
+
+		memcpy(b, nm->valuestring, len + 1);
+		f->name_str[i] = b;
+		f->name_len[i++] = len;
+		b += len + 1;
+	}
+	f->nnames = n;
 	return 0;
 }
 
@@ -385,47 +213,96 @@ static const cJSON *row_values(const cJSON *row, int connect)
 	return cJSON_GetObjectItemCaseSensitive(row, "values");
 }
 
-static int cancelled(const struct fb *f, int level, int nrows, em_error *err)
+/* Append the numbers of one row to f->num. */
+static int copy_row(struct fb *f, const cJSON *values, int level, em_error *err)
 {
-	if (f->opts == NULL)
+	const cJSON *item;
+
+	if (values == NULL)
 		return 0;
-	if (f->opts->cancel && *f->opts->cancel)
-		return em_error_set(err, "cancelled");
-	if (f->opts->progress && nrows > 0)
-		f->opts->progress(f->opts->ctx, (double)level / nrows);
+	if (!cJSON_IsArray(values))
+		return em_error_set(err, "level %d is not an array", level);
+	for (item = values->child; item != NULL; item = item->next) {
+		if (f->nnum == f->num_cap && EM_VEC_RESERVE(f->num, f->num_cap, f->nnum + 1) < 0)
+			return em_error_set(err, "out of memory");
+		if (json_int(item, &f->num[f->nnum]) < 0)
+			return em_error_set(err, "level %d: not an integer", level);
+		f->nnum++;
+	}
 	return 0;
 }
 
-static int decode_levels(struct fb *f, const cJSON *levels, int connect, em_error *err)
+/* Copying the rows is the first half of the work, decoding the second. */
+static void report(const struct fb *f, double fraction)
+{
+	if (f->opts != NULL && f->opts->progress != NULL)
+		f->opts->progress(f->opts->ctx, fraction);
+}
+
+static void decode_progress(void *ctx, double fraction)
+{
+	report(ctx, 0.5 + fraction / 2);
+}
+
+static int copy_rows(struct fb *f, const cJSON *levels, int connect, em_error *err)
 {
 	const cJSON *row;
 	int nrows, d = 0;
-	size_t *row_start;
-	int r = 0;
 
 	if (!cJSON_IsArray(levels))
 		return em_error_set(err, "'levels' is missing or not an array");
 	nrows = cJSON_GetArraySize(levels);
-	if ((row_start = malloc(((size_t)nrows + 1) * sizeof(*row_start))) == NULL)
+	if ((f->row_off = malloc(((size_t)nrows + 1) * sizeof(*f->row_off))) == NULL)
 		return em_error_set(err, "out of memory");
 	cJSON_ArrayForEach(row, levels) {
-		if ((r = cancelled(f, d, nrows, err)) < 0)
-			break;
-		if (connect && !cJSON_IsObject(row)) {
-			r = em_error_set(err, "level %d is not an object", d);
-			break;
-		}
-		row_start[d] = f->nnodes;
-		if ((r = decode_row(f, row_values(row, connect), d,
-		    d ? row_start[d - 1] : 0, f->nnodes, err)) < 0)
-			break;
+		if (f->opts != NULL && f->opts->cancel != NULL && *f->opts->cancel)
+			return em_error_set(err, "cancelled");
+		report(f, (double)d / nrows / 2);
+		if (connect && !cJSON_IsObject(row))
+			return em_error_set(err, "level %d is not an object", d);
+		f->row_off[d] = f->nnum;
+		if (copy_row(f, row_values(row, connect), d, err) < 0)
+			return -1;
 		d++;
 	}
-	if (r == 0) {
-		row_start[d] = f->nnodes;
-		r = emit_samples(f, row_start, d, err);
+	f->row_off[d] = f->nnum;
+	f->nrows = (size_t)d;
+	return 0;
+}
+
+/* Hand the copied rows to the levels decoder (src/formats/levels.c). */
+static int decode_rows(struct fb *f, em_error *err)
+{
+	const int64_t **rows = malloc((f->nrows ? f->nrows : 1) * sizeof(*rows));
+	size_t *len = malloc((f->nrows ? f->nrows : 1) * sizeof(*len)), d;
+	em_levels lv;
+	int r = -1;
+
+	if (rows == NULL || len == NULL) {
+		em_error_set(err, "out of memory");
+		goto out;
 	}
-	free(row_start);
+	for (d = 0; d < f->nrows; d++) {
+		rows[d] = f->num != NULL ? f->num + f->row_off[d] : NULL; /* NULL: no numbers */
+		len[d] = f->row_off[d + 1] - f->row_off[d];
+	}
+	memset(&lv, 0, sizeof(lv));
+	lv.rows = rows;
+	lv.row_len = len;
+	lv.nrows = f->nrows;
+	lv.stride = f->diff ? 7 : 4;
+	lv.names = f->name_str;
+	lv.name_len = f->name_len;
+	lv.nnames = f->nnames;
+	if (f->opts != NULL) {
+		lv.cancel = f->opts->cancel;
+		lv.progress = f->opts->progress ? decode_progress : NULL;
+		lv.ctx = f;
+	}
+	r = em_levels_to_profile(f->p, &lv, err);
+out:
+	free(rows);
+	free(len);
 	return r;
 }
 
@@ -511,6 +388,7 @@ static void add_times(em_profile *p, const cJSON *meta)
 
 /* --- entry point -------------------------------------------------------- */
 
+/* Everything but the decoding: sample types, times, names, rows. */
 static int read_doc(struct fb *f, const cJSON *doc, em_error *err)
 {
 	const cJSON *fb = cJSON_GetObjectItemCaseSensitive(doc, "flamebearer");
@@ -526,13 +404,12 @@ static int read_doc(struct fb *f, const cJSON *doc, em_error *err)
 	else
 		f->diff = cJSON_GetObjectItemCaseSensitive(graph, "leftTicks") != NULL ||
 		    cJSON_GetObjectItemCaseSensitive(graph, "rightTicks") != NULL;
-	f->names = cJSON_GetObjectItemCaseSensitive(graph, "names");
-	if (check_names(f, err) < 0 || add_types(f, fb ? meta : NULL, err) < 0)
+	if (copy_names(f, cJSON_GetObjectItemCaseSensitive(graph, "names"), err) < 0 ||
+	    add_types(f, fb ? meta : NULL, err) < 0)
 		return -1;
 	if (fb)
 		add_times(f->p, meta);
-	return decode_levels(f, cJSON_GetObjectItemCaseSensitive(graph, "levels"), fb == NULL,
-	    err);
+	return copy_rows(f, cJSON_GetObjectItemCaseSensitive(graph, "levels"), fb == NULL, err);
 }
 
 int em_read_flamebearer(em_profile *p, const uint8_t *buf, size_t n,
@@ -553,10 +430,16 @@ int em_read_flamebearer(em_profile *p, const uint8_t *buf, size_t n,
 	f.opts = opts;
 	r = cJSON_IsObject(doc) ? read_doc(&f, doc, err) :
 	    em_error_set(err, "JSON document is not an object");
-	free(f.name_loc);
-	free(f.name_str);
-	free(f.nodes);
-	free(f.path);
+	/* The tree takes 8 or more times the memory of the copied rows: free
+	 * it before the decoder allocates its nodes and the profile its
+	 * samples (1M nodes: peak RSS 527 MB kept, 365 MB freed). */
 	cJSON_Delete(doc);
+	if (r == 0)
+		r = decode_rows(&f, err);
+	free(f.name_str);
+	free(f.name_len);
+	free(f.name_buf);
+	free(f.num);
+	free(f.row_off);
 	return r;
 }

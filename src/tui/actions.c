@@ -42,9 +42,46 @@ static const struct {
 	{ EM_ACT_TYPE_PREV, K('T'), NULL },
 	{ EM_ACT_SORT, K('s'), NULL },
 	{ EM_ACT_SORT_REVERSE, K('S'), NULL },
+	{ EM_ACT_DETAILS, K('d'), NULL },
+	{ EM_ACT_SANDWICH, K('y'), NULL },
 	{ EM_ACT_HELP, K('?', EM_KEY_F1), NULL },
 	{ EM_ACT_REDRAW, K(EM_KEY_CTRL_L), NULL },
 	{ EM_ACT_QUIT, K('q', EM_KEY_CTRL_C), NULL },
+	{ EM_ACT_RANGE_5M, K('1'), NULL },
+	{ EM_ACT_RANGE_15M, K('2'), NULL },
+	{ EM_ACT_RANGE_1H, K('3'), NULL },
+	{ EM_ACT_RANGE_6H, K('4'), NULL },
+	{ EM_ACT_RANGE_24H, K('5'), NULL },
+	{ EM_ACT_RANGE_7D, K('6'), NULL },
+	{ EM_ACT_TL_LEFT, K('<', ','), NULL },
+	{ EM_ACT_TL_RIGHT, K('>', '.'), NULL },
+	{ EM_ACT_TL_LEFT_FAR, K('{'), NULL },
+	{ EM_ACT_TL_RIGHT_FAR, K('}'), NULL },
+	{ EM_ACT_TL_MARK, K('['), NULL },
+	{ EM_ACT_TL_ZOOM, K(']'), NULL },
+	{ EM_ACT_TL_OUT, K('-'), NULL },
+	{ EM_ACT_REFRESH, K('r'), NULL },
+	{ EM_ACT_LABELS, K('L'), NULL },
+	{ EM_ACT_SELECTOR, K('e'), NULL },
+	{ EM_ACT_PICKER, K('p'), NULL },
+	{ EM_ACT_SRC_DOWN, K('j', EM_KEY_DOWN), NULL },
+	{ EM_ACT_SRC_UP, K('k', EM_KEY_UP), NULL },
+	{ EM_ACT_SRC_PAGE_DOWN, K(EM_KEY_PGDN, ' '), NULL },
+	{ EM_ACT_SRC_PAGE_UP, K(EM_KEY_PGUP), NULL },
+	{ EM_ACT_SRC_TOP, K('g', EM_KEY_HOME), NULL },
+	{ EM_ACT_SRC_BOTTOM, K('G', EM_KEY_END), NULL },
+	{ EM_ACT_SRC_HOT_NEXT, K('n', EM_KEY_TAB), NULL },
+	{ EM_ACT_SRC_HOT_PREV, K('N', EM_KEY_BTAB), NULL },
+	{ EM_ACT_SRC_HOTTEST, K('H'), NULL },
+	{ EM_ACT_SRC_REPO, K('r'), NULL },
+	{ EM_ACT_SRC_REF, K('c'), NULL },
+	{ EM_ACT_SRC_FILE, K('o'), NULL },
+	{ EM_ACT_SRC_CLOSE, K(EM_KEY_ESC, 'q', 'd'), NULL },
+	{ EM_ACT_SW_ZOOM, K('z'), NULL },
+	{ EM_ACT_DIFF_SCALE, K('a'), NULL },
+	{ EM_ACT_DIFF_SWAP, K('b'), NULL },
+	{ EM_ACT_DIFF_WIDTH, K('m'), NULL },
+	{ EM_ACT_DIFF_COMPARE, K('v'), NULL },
 	{ EM_ACT_MOUSE_CLICK, K(EM_KEY_NONE), "click" },
 	{ EM_ACT_MOUSE_DOUBLE, K(EM_KEY_NONE), "double click" },
 	{ EM_ACT_MOUSE_WHEEL, K(EM_KEY_NONE), "wheel" },
@@ -80,16 +117,31 @@ const struct em_action_def *em_action_get(enum em_action a)
 	return &merged[a];
 }
 
-enum em_action em_action_for_key(int key)
+/* The first action bound to key whose context is (ctx != 0) or is not
+ * (ctx == 0) the pane's. */
+static enum em_action lookup(int key, unsigned pane)
 {
 	merge();
 	if (key == EM_KEY_NONE)
 		return EM_ACT_NONE;
-	for (int a = 0; a < EM_ACT_COUNT; a++)
+	for (int a = 0; a < EM_ACT_COUNT; a++) {
+		if (((merged[a].ctx & EM_CTX_SOURCE) != 0) != (pane != 0))
+			continue;
 		for (int k = 0; k < EM_ACTION_MAXKEYS && merged[a].keys[k] != EM_KEY_NONE; k++)
 			if (merged[a].keys[k] == key)
 				return (enum em_action)a;
+	}
 	return EM_ACT_NONE;
+}
+
+enum em_action em_action_for_key(int key)
+{
+	return lookup(key, 0);
+}
+
+enum em_action em_action_for_key_in(int key, unsigned ctx)
+{
+	return lookup(key, ctx & EM_CTX_SOURCE);
 }
 
 const char *em_key_name(int key, char *buf, size_t n)
@@ -157,6 +209,15 @@ static void roff_text(FILE *out, const char *s)
 	}
 }
 
+static void man_item(FILE *out, const struct em_action_def *a, char *label, size_t n)
+{
+	fputs(".TP\n.B ", out);
+	roff_text(out, em_action_keys_label(a, label, n));
+	fputs("\n", out);
+	roff_text(out, a->help);
+	fputs(".\n", out);
+}
+
 void em_actions_man(FILE *out)
 {
 	size_t n;
@@ -167,22 +228,49 @@ void em_actions_man(FILE *out)
 	fputs("In the flame graph the keys move the selection between frames;"
 	    " in the table they move between rows.\n", out);
 	for (size_t i = 0; i < n; i++) {
-		if (a[i].ctx == EM_CTX_MOUSE)
+		if (a[i].ctx == EM_CTX_MOUSE ||
+		    (a[i].ctx & (EM_CTX_SOURCE | EM_CTX_SERVER | EM_CTX_SANDWICH | EM_CTX_DIFF)))
 			continue;
-		fputs(".TP\n.B ", out);
-		roff_text(out, em_action_keys_label(&a[i], label, sizeof(label)));
-		fputs("\n", out);
-		roff_text(out, a[i].help);
-		fputs(".\n", out);
+		man_item(out, &a[i], label, sizeof(label));
 	}
 	fputs(".SS Mouse\nWhere the terminal reports mouse events:\n", out);
-	for (size_t i = 0; i < n; i++) {
-		if (a[i].ctx != EM_CTX_MOUSE)
-			continue;
-		fputs(".TP\n.B ", out);
-		roff_text(out, em_action_keys_label(&a[i], label, sizeof(label)));
-		fputs("\n", out);
-		roff_text(out, a[i].help);
-		fputs(".\n", out);
-	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i].ctx == EM_CTX_MOUSE)
+			man_item(out, &a[i], label, sizeof(label));
+	fputs(".SS \"Function details pane\"\n", out);
+	fputs("The pane shows the selected function's file, repository and ref, its self"
+	    " and total (of every occurrence and of the selected frame), a per\\-line"
+	    " table and the source file with a self/total gutter, opened at the hottest"
+	    " line; hot lines are coloured by their share of the function's total."
+	    " There, the keys are:\n", out);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].ctx & EM_CTX_SOURCE)
+			man_item(out, &a[i], label, sizeof(label));
+	fputs(".SS Sandwich\n", out);
+	fputs("The sandwich view (y) shows the selected function's callers above it as an"
+	    " inverted flame graph growing upward and its callees below it, each merged over"
+	    " every place the function occurs, with its self and total in the header. Both"
+	    " halves move and zoom like the flame graph; j and k cross from one half to the"
+	    " other, Tab switches half. Besides those keys:\n", out);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].ctx & EM_CTX_SANDWICH)
+			man_item(out, &a[i], label, sizeof(label));
+	fputs(".SS \"Diff mode\"\n", out);
+	fputs("embers diff on a terminal opens the diff view: the flame graph of the aligned"
+	    " call trees, red where a frame's share grew and green (blue in the colorblind"
+	    " theme) where it shrank, stronger for a larger change; frames only in the new"
+	    " profile are marked [+], frames only in the base [\\-]. Below it, the diff table"
+	    " (s cycles the sort column, S reverses). These keys are added:\n", out);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].ctx & EM_CTX_DIFF)
+			man_item(out, &a[i], label, sizeof(label));
+	fputs(".SS \"Server mode\"\n", out);
+	fputs("With a server instead of a file (see SERVER MODE), a header shows the"
+	    " label selector, the profile type and the time range, and a timeline pane the"
+	    " query's samples over the range. Esc first cancels a request in flight, then"
+	    " drops a timeline mark, then resets the zoom. t and T switch between the"
+	    " service's profile types. These keys are added:\n", out);
+	for (size_t i = 0; i < n; i++)
+		if (a[i].ctx & EM_CTX_SERVER)
+			man_item(out, &a[i], label, sizeof(label));
 }

@@ -1,5 +1,7 @@
-/* config.c - reading config.yaml with libyaml: a flat mapping of scalar
- * keys to scalar values; anything else is an error with a line number. */
+/* config.c - reading config.yaml with libyaml: the viewer's keys are
+ * scalars at the top level; the nested sections other parts read
+ * (servers:, github:) are skipped; anything else is an error with a line
+ * number. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ int em_config_parse(struct em_config *c, const char *name, const char *text, siz
 	yaml_event_t ev;
 	char key[64] = "";
 	int depth = 0, have_key = 0, r = 0, done = 0;
+	int skip = 0; /* depth of a nested value being skipped */
 
 	memset(c, 0, sizeof(*c));
 	if (!yaml_parser_initialize(&parser))
@@ -55,21 +58,35 @@ int em_config_parse(struct em_config *c, const char *name, const char *text, siz
 			    parser.problem ? parser.problem : "bad YAML");
 			break;
 		}
+		if (skip > 0) {
+			/* the nested value of a key read elsewhere (servers:,
+			 * github:): not ours */
+			if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT)
+				skip++;
+			else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT)
+				skip--;
+			yaml_event_delete(&ev);
+			continue;
+		}
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
 			done = 1;
 			break;
 		case YAML_MAPPING_START_EVENT:
-			if (++depth > 1)
+		case YAML_SEQUENCE_START_EVENT:
+			if (depth == 1 && have_key && strcmp(key, "theme") != 0) {
+				skip = 1;
+				have_key = 0;
+			} else if (ev.type == YAML_SEQUENCE_START_EVENT) {
+				r = em_error_set(err, "'%s': line %lu: a list is not a setting", name,
+				    (unsigned long)ev.start_mark.line + 1);
+			} else if (++depth > 1) {
 				r = em_error_set(err, "'%s': line %lu: nested mappings are not used", name,
 				    (unsigned long)ev.start_mark.line + 1);
+			}
 			break;
 		case YAML_MAPPING_END_EVENT:
 			depth--;
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-			r = em_error_set(err, "'%s': line %lu: a list is not a setting", name,
-			    (unsigned long)ev.start_mark.line + 1);
 			break;
 		case YAML_SCALAR_EVENT:
 			if (depth != 1) {

@@ -41,6 +41,9 @@ void em_term_size(int *w, int *h);
 void em_term_blit(const struct em_screen *s, int clear);
 /* Wait up to timeout_ms (-1 forever) for an event. */
 void em_term_event(int timeout_ms, struct em_event *ev);
+/* Also end the wait (as a timeout, EM_EV_NONE) when fd becomes readable;
+ * -1 for none. For background work that signals a pipe when done. */
+void em_term_wake_fd(int fd);
 /* The signal that ended the session (0 = none): re-raised by the caller
  * after em_term_stop so the parent sees how we died. */
 int em_term_pending_signal(void);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,8 @@ static struct {
 	int utf8;
 	int pending[8];       /* bytes of a UTF-8 key still to deliver */
 	int npending;
-} T = { .saved_stderr = -1, .err_fd = -1 };
+	int wake_fd;          /* em_term_wake_fd, -1 = none */
+} T = { .saved_stderr = -1, .err_fd = -1, .wake_fd = -1 };
 
 static volatile sig_atomic_t got_signal;
 
@@ -439,6 +441,28 @@ static long now_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void em_term_wake_fd(int fd)
+{
+	T.wake_fd = fd;
+}
+
+/* Wait up to ms for the terminal or the wake fd: 1 when the wake fd is
+ * readable. Keys curses has already buffered are asked for first by the
+ * caller (get_wch with no wait), so none is left waiting here. */
+static int wait_wake(int ms)
+{
+	struct pollfd p[2];
+
+	p[0].fd = fileno(T.tty != NULL ? T.tty : stdin);
+	p[0].events = POLLIN;
+	p[1].fd = T.wake_fd;
+	p[1].events = POLLIN;
+	p[0].revents = p[1].revents = 0;
+	if (poll(p, 2, ms) <= 0)
+		return 0; /* timeout, or a signal: the loop looks at both */
+	return (p[1].revents & (POLLIN | POLLHUP)) != 0;
+}
+
 void em_term_event(int timeout_ms, struct em_event *ev)
 {
 	long end = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
@@ -468,8 +492,18 @@ void em_term_event(int timeout_ms, struct em_event *ev)
 			if (left < wait)
 				wait = (int)left;
 		}
-		timeout(wait);
-		r = get_wch(&wc);
+		if (T.wake_fd >= 0) {
+			timeout(0);
+			r = get_wch(&wc);
+			if (r == ERR) {
+				if (wait_wake(wait))
+					return; /* EM_EV_NONE: the background work is done */
+				continue;
+			}
+		} else {
+			timeout(wait);
+			r = get_wch(&wc);
+		}
 		if (r == ERR)
 			continue;
 		if (r == KEY_CODE_YES) {

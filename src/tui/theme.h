@@ -32,7 +32,18 @@
 	X(HELP, "help") \
 	X(HELP_KEY, "help-key") \
 	X(TITLE, "title") \
-	X(PROGRESS, "progress")
+	X(PROGRESS, "progress") \
+	X(SRC_GUTTER, "source-gutter") \
+	X(SRC_HOT1, "source-hot-low") \
+	X(SRC_HOT2, "source-hot-mid") \
+	X(SRC_HOT3, "source-hot-high") \
+	X(DIFF_SAME, "diff-same") \
+	X(DIFF_GROW1, "diff-grow-low") \
+	X(DIFF_GROW2, "diff-grow-mid") \
+	X(DIFF_GROW3, "diff-grow-high") \
+	X(DIFF_SHRINK1, "diff-shrink-low") \
+	X(DIFF_SHRINK2, "diff-shrink-mid") \
+	X(DIFF_SHRINK3, "diff-shrink-high")
 
 enum em_style {
 #define EM_STYLE_ENUM(slot, name) EM_ST_##slot,

@@ -12,8 +12,11 @@
 
 #include "actions.h"
 #include "cli/cli.h"
+#include "cli/source_opts.h"
+#include "cli/srcflags.h"
 #include "config.h"
 #include "loader.h"
+#include "srv.h"
 #include "term.h"
 #include "ui.h"
 
@@ -23,14 +26,20 @@ static const struct em_opt tui_opts[] = {
 	{ "theme", 0, EM_OPT_ARG, OPT_THEME },
 	{ "sample-type", 't', EM_OPT_ARG, OPT_TYPE },
 	{ "keys-man", 0, EM_OPT_NOARG, OPT_KEYS_MAN },
+	EM_CLI_SOURCE_OPTS,
+	EM_CLI_SERVER_OPTS,
 	{ NULL, 0, 0, 0 },
 };
 
 static const struct em_cmd tui_cmd = {
-	"view", "[--theme NAME] [--sample-type TYPE] FILE|-",
+	"view", "[--theme NAME] [--sample-type TYPE] [source options] FILE|-|--url URL ...",
 	"open the interactive flame graph viewer",
-	"  --theme NAME          dark, light, mono, colorblind, or a theme file path\n"
-	"  -t, --sample-type T   sample type to show first (name or index)\n",
+	"  --theme NAME              dark, light, mono, colorblind, or a theme file path\n"
+	"  -t, --sample-type T       sample type to show first (name or index)\n"
+	"source options (the function details pane, key d; as for 'embers source'):\n"
+	EM_CLI_SOURCE_HELP
+	EM_CLI_SERVER_HELP
+	"  (with no profile type and selector, a picker of services opens)\n",
 	NULL,
 };
 
@@ -39,6 +48,8 @@ struct args {
 	const char *theme;
 	const char *type;
 	int keys_man;
+	struct em_src_flags src;
+	struct em_srv_args srv;
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -47,8 +58,17 @@ static int parse_args(int argc, char **argv, struct args *a)
 	int r;
 
 	memset(a, 0, sizeof(*a));
+	em_srv_args_init(&a->srv);
 	em_opts_init(&st, &tui_cmd, tui_opts, argc, argv);
 	while ((r = em_opts_next(&st)) != EM_OPTS_END) {
+		int sf = em_cli_source_opt(&tui_cmd, &a->src, r, st.arg);
+
+		if (sf == 0)
+			sf = em_cli_server_opt(&tui_cmd, &a->srv, r, st.arg);
+		if (sf < 0)
+			return EM_EXIT_USAGE;
+		if (sf > 0)
+			continue;
 		switch (r) {
 		case OPT_THEME:
 			a->theme = st.arg;
@@ -157,12 +177,34 @@ static int load(struct em_loader *l, struct em_screen *scr, int utf8, em_error *
 	return em_loader_join(l, err);
 }
 
+/* The source lookup settings from the flags, checked before the terminal
+ * is taken over (a bad --source-dir or --repo is a usage error). The
+ * profile's labels are added by the ui later. */
+static int source_settings(const struct args *a, em_source_opts *o)
+{
+	em_source *s;
+	em_error err;
+
+	if (em_cli_source_settings(&a->src, o) < 0)
+		return EM_EXIT_FAIL;
+	err.msg[0] = '\0';
+	s = em_source_new(o, &err);
+	if (s == NULL) {
+		em_source_opts_free(o);
+		return em_cli_usage_error(&tui_cmd, "%s", err.msg);
+	}
+	em_source_free(s);
+	return EM_EXIT_OK;
+}
+
 static int run(struct em_ui *ui, struct em_screen *scr, int utf8)
 {
 	struct em_event ev;
 	int clear = 1;
 
 	for (;;) {
+		int fd;
+
 		if (fit_screen(scr, utf8) < 0)
 			return -1;
 		if (ui->w != scr->w || ui->h != scr->h)
@@ -170,7 +212,12 @@ static int run(struct em_ui *ui, struct em_screen *scr, int utf8)
 		em_ui_draw(ui, scr);
 		em_term_blit(scr, clear);
 		clear = 0;
-		em_term_event(-1, &ev);
+		/* a source lookup on its thread: wake when it ends, and every
+		 * 100 ms for the spinner */
+		fd = em_ui_wait_fd(ui);
+		em_term_wake_fd(fd);
+		em_term_event(fd >= 0 ? 100 : -1, &ev);
+		em_ui_tick(ui);
 		switch (ev.kind) {
 		case EM_EV_SIGNAL:
 			return 0;
@@ -215,9 +262,12 @@ int em_tui_main(int argc, char **argv)
 	struct em_screen scr = { 0, 0, NULL, 0 };
 	struct em_loader loader;
 	struct em_ui ui;
-	const char *title, *slash;
+	struct em_srv srv;
+	struct em_srv_start start;
+	em_source_opts srcopts;
+	const char *title = "", *slash;
 	em_error err;
-	int utf8, r, status = EM_EXIT_OK;
+	int utf8, r, status = EM_EXIT_OK, server = 0;
 
 	setlocale(LC_ALL, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
@@ -228,18 +278,34 @@ int em_tui_main(int argc, char **argv)
 		em_actions_man(stdout);
 		return fflush(stdout) == 0 ? EM_EXIT_OK : EM_EXIT_FAIL;
 	}
-	if (a.file == NULL) {
+	if (a.file != NULL && a.srv.used)
+		return em_cli_usage_error(&tui_cmd, "give a profile FILE or server options, not both");
+	if (a.file == NULL && em_srv_wanted(&a.srv)) {
+		server = 1; /* embers --url URL: the server viewer */
+	} else if (a.file == NULL) {
 		if (isatty(STDIN_FILENO))
-			return em_cli_usage_error(&tui_cmd, "no profile file given");
+			return em_cli_usage_error(&tui_cmd, "no profile file given (or --url for a server)");
 		a.file = "-"; /* a profile piped in; keys come from /dev/tty */
 	}
 	if (a.theme != NULL && theme_from_option(a.theme, &theme) < 0)
 		return EM_EXIT_USAGE;
-	slash = strrchr(a.file, '/');
-	title = strcmp(a.file, "-") == 0 ? "stdin" : slash ? slash + 1 : a.file;
+	r = source_settings(&a, &srcopts);
+	if (r != EM_EXIT_OK)
+		return r;
+	if (server && (r = em_srv_prepare(&srv, &a.srv, &start)) != EM_EXIT_OK) {
+		em_source_opts_free(&srcopts);
+		return r;
+	}
+	if (!server) {
+		slash = strrchr(a.file, '/');
+		title = strcmp(a.file, "-") == 0 ? "stdin" : slash ? slash + 1 : a.file;
+	}
 
 	if (em_term_start(utf8, &err) < 0) {
 		em_cli_error("%s", err.msg);
+		if (server)
+			em_srv_free(&srv);
+		em_source_opts_free(&srcopts);
 		return EM_EXIT_FAIL;
 	}
 	if (a.theme == NULL)
@@ -251,12 +317,31 @@ int em_tui_main(int argc, char **argv)
 		theme = mono;
 	}
 	em_term_set_theme(&theme);
+	if (server) {
+		status = em_srv_session(&srv, &start, &theme, &srcopts, &scr, utf8);
+		em_term_stop();
+		em_srv_free(&srv);
+		em_screen_free(&scr);
+		em_source_opts_free(&srcopts);
+		if (status != EM_EXIT_OK)
+			em_cli_error("out of memory");
+		return finish(status);
+	}
 	if (em_loader_start(&loader, &ui, a.file, title, a.type, &theme, &err) < 0 ||
 	    load(&loader, &scr, utf8, &err) < 0) {
 		em_term_stop();
 		em_screen_free(&scr);
+		em_source_opts_free(&srcopts);
 		em_cli_error("%s", err.msg);
 		return finish(EM_EXIT_USAGE);
+	}
+	if (em_ui_source_settings(&ui, &srcopts) < 0) {
+		em_term_stop();
+		em_ui_free(&ui);
+		em_screen_free(&scr);
+		em_source_opts_free(&srcopts);
+		em_cli_error("out of memory");
+		return finish(EM_EXIT_FAIL);
 	}
 	ui.utf8 = utf8;
 	ui.mono = em_term_depth() == EM_DEPTH_MONO;

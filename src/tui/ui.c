@@ -10,6 +10,8 @@
 #include "actions.h"
 #include "embers/units.h"
 #include "embers/vec.h"
+#include "sandwich_view.h"
+#include "srcpane.h"
 #include "ui.h"
 #include "ui_int.h"
 
@@ -384,6 +386,8 @@ int em_ui_init(struct em_ui *ui, em_profile *p, const char *title, int type,
 
 void em_ui_free(struct em_ui *ui)
 {
+	em_srcpane_free(ui);
+	em_sw_free(ui);
 	em_tree_free(&ui->tree);
 	em_top_free(&ui->top);
 	free(ui->height);
@@ -502,3 +506,26 @@ int em_ui_set_type(struct em_ui *ui, uint32_t type)
 	return 0;
 }
 
+
+/* --- function details pane (srcpane.c) ----------------------------------- */
+
+int em_ui_source_settings(struct em_ui *ui, em_source_opts *o)
+{
+	return em_srcpane_settings(ui, o);
+}
+
+int em_ui_details(struct em_ui *ui)
+{
+	em_ui_layout(ui);
+	return em_srcpane_open(ui);
+}
+
+int em_ui_wait_fd(const struct em_ui *ui)
+{
+	return em_srcpane_fd(ui);
+}
+
+int em_ui_tick(struct em_ui *ui)
+{
+	return em_srcpane_tick(ui);
+}

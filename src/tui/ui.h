@@ -12,6 +12,7 @@
 
 #include "embers/error.h"
 #include "embers/profile.h"
+#include "embers/source.h"
 #include "embers/top.h"
 #include "embers/tree.h"
 #include "flame_layout.h"
@@ -22,7 +23,8 @@
 
 enum em_layout_mode { EM_LAYOUT_BOTH, EM_LAYOUT_FLAME, EM_LAYOUT_TABLE };
 enum em_pane { EM_PANE_FLAME, EM_PANE_TABLE };
-enum em_prompt { EM_PROMPT_NONE, EM_PROMPT_SEARCH, EM_PROMPT_FILTER };
+enum em_prompt { EM_PROMPT_NONE, EM_PROMPT_SEARCH, EM_PROMPT_FILTER, EM_PROMPT_REPO,
+	EM_PROMPT_REF };
 enum em_mouse { EM_MOUSE_CLICK, EM_MOUSE_DOUBLE, EM_MOUSE_WHEEL_UP, EM_MOUSE_WHEEL_DOWN };
 
 /* em_ui_key results */
@@ -96,6 +98,9 @@ struct em_ui {
 
 	int w, h, utf8, mono;
 	struct em_rect rflame, rtable;
+
+	struct em_srcpane *sp;  /* the function details pane (srcpane.h), NULL until used */
+	struct em_swview *sw;   /* the sandwich view (sandwich_view.h), NULL until used */
 };
 
 /* Take the profile (the ui frees it) and show sample type `type` (-1 =
@@ -119,6 +124,21 @@ int em_ui_filter(struct em_ui *ui, const char *pattern);
 /* Loading screen: title, a bar for fraction (0..1, < 0 when unknown). */
 void em_ui_draw_progress(struct em_screen *s, const char *title, double fraction,
     double seconds);
+
+/* Function details pane. The source lookup settings (the ui takes o's
+ * strings and clears o; without them em_source_opts_init's defaults are
+ * used); the profile's service_* labels fill what is unset. 0 or -1 on
+ * out of memory. */
+int em_ui_source_settings(struct em_ui *ui, em_source_opts *o);
+/* Open the pane on the selected frame or table row (the 'd' key). */
+int em_ui_details(struct em_ui *ui);
+/* A source lookup runs on its own thread while this is >= 0: wait for
+ * the fd (readable when it ends) or for a key, at most ~100 ms so the
+ * spinner moves, then call em_ui_tick. */
+int em_ui_wait_fd(const struct em_ui *ui);
+/* Take a finished lookup in and move the spinner; 1 when the screen
+ * changed. */
+int em_ui_tick(struct em_ui *ui);
 
 /* The selection's node, EM_NODE_NONE for groups. */
 em_node em_ui_sel_node(const struct em_ui *ui);

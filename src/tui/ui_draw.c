@@ -9,6 +9,8 @@
 
 #include "actions.h"
 #include "embers/units.h"
+#include "sandwich_view.h"
+#include "srcpane.h"
 #include "ui.h"
 
 /* --- flame pane ---------------------------------------------------------- */
@@ -276,6 +278,17 @@ static void table_info(struct em_ui *ui, struct line *ln, const char *sep)
 	add(ln, sep, "row %u of %u", ui->table.cur + 1, ui->table.n);
 }
 
+static const char *prompt_label(int kind)
+{
+	switch (kind) {
+	case EM_PROMPT_SEARCH: return "/";
+	case EM_PROMPT_FILTER: return "filter: ";
+	case EM_PROMPT_REPO: return "repository: ";
+	case EM_PROMPT_REF: return "ref: ";
+	default: return "";
+	}
+}
+
 static void draw_info(struct em_ui *ui, struct em_screen *scr, int y)
 {
 	const struct em_glyphs *g = em_glyphs_get(ui->utf8);
@@ -284,8 +297,7 @@ static void draw_info(struct em_ui *ui, struct em_screen *scr, int y)
 
 	em_screen_fill(scr, 0, y, scr->w, " ", EM_ST_INFO, 0);
 	if (ui->prompt != EM_PROMPT_NONE) {
-		int x = em_screen_puts(scr, 0, y, scr->w,
-		    ui->prompt == EM_PROMPT_SEARCH ? "/" : "filter: ", EM_ST_PROMPT, 0);
+		int x = em_screen_puts(scr, 0, y, scr->w, prompt_label(ui->prompt), EM_ST_PROMPT, 0);
 		int pw = em_text_width(ui->pbuf, ui->plen, scr->utf8);
 		/* show the end of a long pattern */
 		size_t off = 0;
@@ -307,7 +319,13 @@ static void draw_info(struct em_ui *ui, struct em_screen *scr, int y)
 		return;
 	}
 	snprintf(sep, sizeof(sep), " %s ", g->vline);
-	if (ui->focus == EM_PANE_TABLE)
+	if (em_srcpane_is_open(ui)) {
+		em_srcpane_info(ui, ln.buf, sizeof(ln.buf));
+		ln.len = strlen(ln.buf);
+	} else if (em_sw_is_open(ui)) {
+		em_sw_info(ui, ln.buf, sizeof(ln.buf));
+		ln.len = strlen(ln.buf);
+	} else if (ui->focus == EM_PANE_TABLE)
 		table_info(ui, &ln, sep);
 	else
 		node_info(ui, &ln, sep);
@@ -333,15 +351,15 @@ static void draw_help(struct em_ui *ui, struct em_screen *scr, int h)
 	for (int r = 0; r < h; r++)
 		em_screen_fill(scr, 0, r, scr->w, " ", EM_ST_HELP, 0);
 	em_screen_fit(scr, 1, 0, scr->w - 1, title, strlen(title), EM_ST_TITLE, 0);
-	/* flame and table keys, then the mouse */
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1) {
-			if (line++ >= ui->help_top && y < h)
-				em_screen_puts(scr, 1, y++, scr->w - 1, "Mouse (where the terminal reports it):",
-				    EM_ST_TITLE, 0);
-		}
+	/* flame and table keys, the mouse, then the details pane's keys */
+	for (int pass = 0; pass < 3; pass++) {
+		static const char *const heads[] = { NULL, "Mouse (where the terminal reports it):",
+			"In the function details pane (d):" };
+		if (heads[pass] != NULL && line++ >= ui->help_top && y < h)
+			em_screen_puts(scr, 1, y++, scr->w - 1, heads[pass], EM_ST_TITLE, 0);
 		for (size_t i = 0; i < n; i++) {
-			if ((a[i].ctx == EM_CTX_MOUSE) != pass)
+			int in = a[i].ctx == EM_CTX_MOUSE ? 1 : (a[i].ctx & EM_CTX_SOURCE) ? 2 : 0;
+			if (in != pass)
 				continue;
 			if (line++ < ui->help_top || y >= h)
 				continue;
@@ -421,6 +439,22 @@ void em_ui_draw(struct em_ui *ui, struct em_screen *scr)
 		return;
 	}
 	em_ui_layout(ui);
+	if (em_srcpane_is_open(ui)) {
+		em_srcpane_draw(ui, scr);
+		if (ui->help)
+			draw_help(ui, scr, ui->h - 2);
+		draw_status(ui, scr, ui->h - 2);
+		draw_info(ui, scr, ui->h - 1);
+		return;
+	}
+	if (em_sw_is_open(ui)) {
+		em_sw_draw(ui, scr);
+		if (ui->help)
+			draw_help(ui, scr, ui->h - 2);
+		draw_status(ui, scr, ui->h - 2);
+		draw_info(ui, scr, ui->h - 1);
+		return;
+	}
 	draw_flame(ui, scr);
 	td.focused = ui->focus == EM_PANE_TABLE;
 	td.search = &ui->search;

@@ -7,6 +7,8 @@
 
 #include "actions.h"
 #include "embers/units.h"
+#include "sandwich_view.h"
+#include "srcpane.h"
 #include "ui.h"
 #include "ui_int.h"
 
@@ -87,13 +89,22 @@ static void start_prompt(struct em_ui *ui, int kind)
 	ui->prompt = kind;
 	ui->plen = 0;
 	ui->pbuf[0] = '\0';
-	if (kind == EM_PROMPT_SEARCH) {
+	if (kind == EM_PROMPT_REPO || kind == EM_PROMPT_REF) {
+		/* the current value, to edit rather than retype */
+		snprintf(ui->pbuf, sizeof(ui->pbuf), "%s", em_srcpane_current(ui, kind));
+		ui->plen = strlen(ui->pbuf);
+	} else if (kind == EM_PROMPT_SEARCH) {
 		snprintf(ui->prev_search, sizeof(ui->prev_search), "%s", ui->search.text);
 		ui->prev_search_kind = ui->search.kind;
 		ui->prev_search_func = ui->search.func;
 	} else {
 		snprintf(ui->prev_search, sizeof(ui->prev_search), "%s", ui->table.filter_text);
 	}
+}
+
+void em_ui_prompt(struct em_ui *ui, int kind)
+{
+	start_prompt(ui, kind);
 }
 
 static em_func_id focused_func(const struct em_ui *ui)
@@ -212,6 +223,12 @@ static int do_action(struct em_ui *ui, enum em_action a)
 	case EM_ACT_SORT_REVERSE:
 		em_table_sort(&ui->table, ui->table.sort, !ui->table.reverse);
 		break;
+	case EM_ACT_DETAILS:
+		em_srcpane_open(ui);
+		break;
+	case EM_ACT_SANDWICH:
+		em_sw_open(ui);
+		break;
 	case EM_ACT_HELP:
 		ui->help = 1;
 		ui->help_top = 0;
@@ -238,7 +255,9 @@ static void prompt_apply(struct em_ui *ui, int kind)
 
 static void prompt_cancel(struct em_ui *ui)
 {
-	if (ui->prompt == EM_PROMPT_SEARCH) {
+	if (ui->prompt == EM_PROMPT_REPO || ui->prompt == EM_PROMPT_REF) {
+		/* nothing was applied */
+	} else if (ui->prompt == EM_PROMPT_SEARCH) {
 		if (ui->prev_search_kind == EM_SEARCH_FUNC)
 			em_ui_highlight_func(ui, ui->prev_search_func);
 		else
@@ -257,6 +276,10 @@ static int prompt_key(struct em_ui *ui, int key)
 	case '\n': {
 		int kind = ui->prompt;
 		ui->prompt = EM_PROMPT_NONE;
+		if (kind == EM_PROMPT_REPO || kind == EM_PROMPT_REF) {
+			em_srcpane_edit(ui, kind, ui->pbuf);
+			return 0;
+		}
 		/* typing already applied it; again only to bring back the report */
 		if (kind == EM_PROMPT_SEARCH && ui->search.kind == EM_SEARCH_REGEX &&
 		    strcmp(ui->search.text, ui->pbuf) == 0)
@@ -298,9 +321,10 @@ static int prompt_key(struct em_ui *ui, int key)
 	}
 	ui->pbuf[ui->plen] = '\0';
 	/* search as you type; a pattern that does not compile yet keeps the
-	 * last good result */
+	 * last good result. A repository or ref applies on Enter only. */
 	ui->msg[0] = '\0';
-	prompt_apply(ui, ui->prompt);
+	if (ui->prompt == EM_PROMPT_SEARCH || ui->prompt == EM_PROMPT_FILTER)
+		prompt_apply(ui, ui->prompt);
 	return 0;
 }
 
@@ -338,6 +362,10 @@ int em_ui_key(struct em_ui *ui, int key)
 	if (ui->prompt != EM_PROMPT_NONE)
 		return prompt_key(ui, key);
 	ui->msg[0] = '\0';
+	if (!ui->help && em_srcpane_is_open(ui))
+		return em_srcpane_key(ui, key);
+	if (!ui->help && !em_ui_too_small(ui) && em_sw_is_open(ui))
+		return em_sw_key(ui, key);
 	a = em_action_for_key(key);
 	if (a == EM_ACT_QUIT && !ui->help)
 		return EM_UI_QUIT;
@@ -382,6 +410,14 @@ int em_ui_mouse(struct em_ui *ui, enum em_mouse ev, int x, int y)
 		return 0;
 	}
 	ui->msg[0] = '\0';
+	if (em_srcpane_is_open(ui)) {
+		em_srcpane_mouse(ui, ev, x, y);
+		return 0;
+	}
+	if (em_sw_is_open(ui)) {
+		em_sw_mouse(ui, ev, x, y);
+		return 0;
+	}
 	if (in_rect(&ui->rflame, x, y)) {
 		long i;
 		if (wheel) {

@@ -19,6 +19,9 @@ void em_ui_resolve_sel(struct em_ui *ui);
 int em_ui_too_small(const struct em_ui *ui);
 int em_ui_table_rows(const struct em_ui *ui);
 
+/* Open the prompt of kind (enum em_prompt) on the info line (ui_input.c). */
+void em_ui_prompt(struct em_ui *ui, int kind);
+
 /* Search (ui_search.c). */
 void em_ui_search_report(struct em_ui *ui);
 int em_ui_search_step(struct em_ui *ui, int dir, int from_self, int quiet);

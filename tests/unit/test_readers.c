@@ -473,7 +473,7 @@ static const struct bad_json bad_jsons[] = {
 	{ "{\"flamebearer\":{\"names\":[\"total\",\"a\"],\"levels\":[[0,5,0,0],[0,5,6,1]]}}",
 	  "level 1: node self 6 exceeds its total 5" },
 	{ "{\"flamebearer\":{\"names\":[\"total\",\"a\"],\"levels\":[[0,5,0,0],[0,5,5,2]]}}",
-	  "level 1: name index 2 out of range" },
+	  "level 1: name index 2 out of range (2 names)" },
 	{ "{\"flamebearer\":{\"names\":[\"total\",\"a\"],\"levels\":[[0,5,0,0],[3,5,5,1]]}}",
 	  "level 1: node at x=3 lies outside its parent" },
 	{ "{\"flamebearer\":{\"names\":[\"total\",\"a\"],\"levels\":[[0,5,2,0],[0,4,4,1]]}}",
@@ -524,6 +524,59 @@ static void test_flamebearer_errors(void)
 	    "[0,5,5,1,0,0,0,2],[5,0,0,2]]}}", &err);
 	ok(p != NULL && total_of(p, 0) == 5, "zero-width nodes are skipped");
 	em_profile_free(p);
+	p = from_text("{\"flamebearer\":{\"names\":[\"total\",\"a\"],\"levels\":[[0,5,2,0],[0,3,3,1]]}}",
+	    &err);
+	ok(p != NULL && total_of(p, 0) == 5 && SELF(p, 0, "a") == 3,
+	    "the root's own self is kept: the total is the root's");
+	em_profile_free(p);
+}
+
+/* The flamebearer reader copies the rows, then the levels decoder
+ * (levels.c) decodes them: progress covers both halves, and a cancel seen
+ * between two rows of the decoder stops it. */
+static volatile int fb_cancel;
+static int fb_calls, fb_bad, fb_decoding, fb_stop_when_decoding;
+static double fb_last;
+
+static void fb_progress(void *ctx, double f)
+{
+	(void)ctx;
+	fb_calls++;
+	if (f < 0 || f > 1 || f < fb_last)
+		fb_bad++;
+	fb_last = f;
+	if (f >= 0.5) {
+		fb_decoding++;
+		fb_cancel = fb_stop_when_decoding;
+	}
+}
+
+static void test_flamebearer_progress(void)
+{
+	/* a;a;a = 3: four rows */
+	static const char json[] = "{\"flamebearer\":{\"names\":[\"total\",\"a\"],\"levels\":"
+	    "[[0,3,0,0],[0,3,0,1],[0,3,0,1],[0,3,3,1]]}}";
+	em_read_opts opts;
+	em_error err;
+	em_profile *p;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.progress = fb_progress;
+	opts.cancel = (volatile int *)&fb_cancel;
+	p = em_read_buffer((const uint8_t *)json, strlen(json), &opts, &err);
+	ok(p != NULL && total_of(p, 0) == 3, "flame graph read with progress");
+	em_profile_free(p);
+	is_int(fb_calls, 8, "progress once per row copied and per row decoded");
+	ok(fb_bad == 0 && fb_decoding == 4, "within 0..1, never backwards, decoding in the second half");
+	fb_calls = fb_decoding = 0;
+	fb_last = 0;
+	fb_stop_when_decoding = 1;
+	err.msg[0] = '\0';
+	p = em_read_buffer((const uint8_t *)json, strlen(json), &opts, &err);
+	ok(p == NULL && fb_decoding == 1, "the decoder stops at the next row");
+	is_str(err.msg, "cancelled", "cancel message");
+	em_profile_free(p);
+	fb_cancel = 0;
 }
 
 /* --- detection ----------------------------------------------------------------- */
@@ -697,6 +750,7 @@ int main(void)
 	test_folded_edges();
 	test_cancel_progress();
 	test_flamebearer_errors();
+	test_flamebearer_progress();
 	test_detection();
 	test_files();
 	return done();

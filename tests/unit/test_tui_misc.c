@@ -52,12 +52,23 @@ static void test_actions(void)
 	for (size_t i = 0; i < n; i++) {
 		if (a[i].keys[0] == EM_KEY_NONE && a[i].mouse == NULL)
 			unbound++;
+		/* the details pane's keys are looked up among its actions alone */
 		for (int k = 0; k < EM_ACTION_MAXKEYS && a[i].keys[k] != EM_KEY_NONE; k++)
-			if (em_action_for_key(a[i].keys[k]) != a[i].id)
+			if ((a[i].ctx & EM_CTX_SOURCE ? em_action_for_key_in(a[i].keys[k], EM_CTX_SOURCE) :
+			    em_action_for_key(a[i].keys[k])) != a[i].id)
 				dup++;
 	}
 	is_int(unbound, 0, "every action has a key or a mouse gesture");
-	is_int(dup, 0, "no key is bound twice");
+	is_int(dup, 0, "no key is bound twice (in the views, in the details pane)");
+	is_int(em_action_for_key('d'), EM_ACT_DETAILS, "d: function details");
+	is_int(em_action_for_key_in('n', EM_CTX_SOURCE), EM_ACT_SRC_HOT_NEXT, "pane: n next hot line");
+	is_int(em_action_for_key_in('N', EM_CTX_SOURCE), EM_ACT_SRC_HOT_PREV, "pane: N previous");
+	is_int(em_action_for_key_in('j', EM_CTX_SOURCE), EM_ACT_SRC_DOWN, "pane: j down");
+	is_int(em_action_for_key_in(EM_KEY_PGUP, EM_CTX_SOURCE), EM_ACT_SRC_PAGE_UP, "pane: PgUp");
+	is_int(em_action_for_key_in('G', EM_CTX_SOURCE), EM_ACT_SRC_BOTTOM, "pane: G");
+	is_int(em_action_for_key_in(EM_KEY_ESC, EM_CTX_SOURCE), EM_ACT_SRC_CLOSE, "pane: Esc closes");
+	is_int(em_action_for_key_in('q', EM_CTX_SOURCE), EM_ACT_SRC_CLOSE, "pane: q closes");
+	is_int(em_action_for_key_in('?', EM_CTX_SOURCE), EM_ACT_NONE, "pane: ? is not its own");
 	/* the keys the issue fixes */
 	is_int(em_action_for_key('k'), EM_ACT_PARENT, "k: parent");
 	is_int(em_action_for_key('j'), EM_ACT_CHILD, "j: first child");
@@ -110,8 +121,16 @@ static void test_man_keys(void)
 	}
 	ok(strstr(want, "Select the parent frame") != NULL, "the help text is in the man page");
 	ok(strstr(want, "double click") != NULL, "mouse gestures are in the man page");
+	ok(strstr(want, ".SS \"Function details pane\"\n") != NULL &&
+	    strstr(want, "Jump to the next hot line") != NULL, "the pane's keys have a section");
 	free(doc);
 	free(want);
+}
+
+static int same_style(const struct em_theme *th, int a, int b)
+{
+	return th->st[a].fg == th->st[b].fg && th->st[a].bg == th->st[b].bg &&
+	    th->st[a].attr == th->st[b].attr;
 }
 
 static void test_themes(void)
@@ -128,6 +147,15 @@ static void test_themes(void)
 		ok(text != NULL && em_theme_parse(&th, path, text, len, &err) == 0,
 		    "themes/%s.theme parses", names[i]);
 		is_str(th.name, names[i], "theme name");
+		/* the details pane's heat: three looks, none the plain one */
+		ok(text && strstr(text, "\nsource-gutter = ") && strstr(text, "\nsource-hot-low = ") &&
+		    strstr(text, "\nsource-hot-mid = ") && strstr(text, "\nsource-hot-high = ") &&
+		    !same_style(&th, EM_ST_SRC_HOT1, EM_ST_NORMAL) &&
+		    !same_style(&th, EM_ST_SRC_HOT1, EM_ST_SRC_HOT2) &&
+		    !same_style(&th, EM_ST_SRC_HOT2, EM_ST_SRC_HOT3) &&
+		    !same_style(&th, EM_ST_SRC_HOT3, EM_ST_ROW_SEL),
+		    "themes/%s.theme: source-hot-low/mid/high differ from each other and the cursor",
+		    names[i]);
 		free(text);
 	}
 	ok(em_theme_builtin(&th, "dark") == 0, "built-in dark");
@@ -225,6 +253,15 @@ static void test_config(void)
 	ok(em_config_parse(&c, "c.yaml", "theme: [a, b]\n", 14, &err) < 0, "a list is refused");
 	ok(strstr(err.msg, "'c.yaml': line 1") != NULL, "with the line: %s", err.msg);
 	ok(em_config_parse(&c, "c.yaml", "theme: \"x\n", 10, &err) < 0, "bad YAML is refused");
+	{
+		/* the sections the server and source settings read are skipped */
+		const char *t = "servers:\n  prod:\n    url: http://x\n    labels: [a, b]\n"
+		    "github:\n  token: t\ntheme: light\ndefault: prod\n";
+		ok(em_config_parse(&c, "c", t, strlen(t), &err) == 0 && strcmp(c.theme, "light") == 0,
+		    "servers: and github: sections are skipped, theme still read");
+		t = "theme:\n  name: light\n";
+		ok(em_config_parse(&c, "c", t, strlen(t), &err) < 0, "a mapping as the theme is refused");
+	}
 	ok(em_config_load(&c, "/nonexistent/config.yaml", &err) == 0 && c.theme[0] == '\0',
 	    "a missing file is no error");
 	setenv("XDG_CONFIG_HOME", "/cfg", 1);

@@ -1,5 +1,8 @@
-/* levels.c - flame graph levels (Connect FlameGraph, FlameGraphDiff,
- * flamebearer) back into samples; see include/embers/levels.h.
+/* levels.c - the Pyroscope flame graph "levels" encoding back into samples;
+ * see include/embers/levels.h. The one decoder of that encoding, behind the
+ * flamebearer and Connect FlameGraph JSON reader (flamebearer_read.c) and
+ * the FlameGraph / FlameGraphDiff replies of the server client
+ * (src/pyroscope/rpc.c).
  *
  * Every row is decoded to absolute spans. A diff has a left and a right
  * layout with the same tree shape; their sum is also a valid layout (a
@@ -38,14 +41,45 @@ struct lv {
 	uint32_t *walk;        /* 2 * nrows: next and end child per depth */
 };
 
-/* Absolute x of one side: delta from the end of the previous node. */
-static int side(const int64_t *g, int64_t *pos, int64_t *x, int64_t *w, int64_t *self)
+/* Absolute x of one side of group g (x delta, total, self): a delta from
+ * the end (*pos) of the previous node of the row, which moves on. */
+static int side(const int64_t *g, size_t r, int64_t *pos, int64_t *x, em_error *err)
 {
-	if (g[0] < 0 || g[1] < 0 || g[2] < 0 || g[2] > g[1] ||
-	    __builtin_add_overflow(*pos, g[0], x) || __builtin_add_overflow(*x, g[1], pos))
+	if (g[0] < 0 || g[1] < 0 || g[2] < 0)
+		return em_error_set(err, "level %zu: negative value in a node", r);
+	if (g[2] > g[1])
+		return em_error_set(err, "level %zu: node self %lld exceeds its total %lld", r,
+		    (long long)g[2], (long long)g[1]);
+	if (__builtin_add_overflow(*pos, g[0], x) || __builtin_add_overflow(*x, g[1], pos))
+		return em_error_set(err, "level %zu: offsets overflow", r);
+	return 0;
+}
+
+/* One group into nd: name, per-side spans, the combined span. */
+static int decode_group(const em_levels *in, const int64_t *v, size_t r, int64_t *pos,
+    struct lv_node *nd, em_error *err)
+{
+	int64_t x[2] = { 0, 0 }, end, ni = v[in->stride - 1];
+	int diff = in->stride == 7;
+
+	if (ni < 0 || (uint64_t)ni >= in->nnames)
+		return em_error_set(err, "level %zu: name index %lld out of range (%zu names)", r,
+		    (long long)ni, in->nnames);
+	if (side(v, r, &pos[0], &x[0], err) < 0 || (diff && side(v + 3, r, &pos[1], &x[1], err) < 0))
 		return -1;
-	*w = g[1];
-	*self = g[2];
+	/* x + w must fit too: the row's own checks do not bound the sum of
+	 * two sides */
+	if (__builtin_add_overflow(x[0], x[1], &nd->x) ||
+	    __builtin_add_overflow(v[1], diff ? v[4] : 0, &nd->w) ||
+	    __builtin_add_overflow(nd->x, nd->w, &end))
+		return em_error_set(err, "level %zu: offsets overflow", r);
+	nd->self[0] = v[2];
+	nd->self[1] = diff ? v[5] : 0;
+	nd->used = nd->self[0] + nd->self[1]; /* each self <= its total: no overflow */
+	nd->name = (uint32_t)ni;
+	nd->parent = NO_PARENT;
+	nd->first_child = 0;
+	nd->nchild = 0;
 	return 0;
 }
 
@@ -56,27 +90,9 @@ static int decode_row(struct lv *lv, size_t r, em_error *err)
 	size_t i, n = in->row_len[r] / (size_t)in->stride;
 	int64_t pos[2] = { 0, 0 };
 
-	for (i = 0; i < n; i++, v += in->stride) {
-		struct lv_node *nd = &lv->nodes[lv->row_start[r] + i];
-		int64_t x[2] = { 0, 0 }, w[2] = { 0, 0 };
-		int64_t ni = v[in->stride - 1];
-
-		nd->self[1] = 0;
-		if (side(v, &pos[0], &x[0], &w[0], &nd->self[0]) < 0 ||
-		    (in->stride == 7 && side(v + 3, &pos[1], &x[1], &w[1], &nd->self[1]) < 0) ||
-		    __builtin_add_overflow(x[0], x[1], &nd->x) ||
-		    __builtin_add_overflow(w[0], w[1], &nd->w) ||
-		    __builtin_add_overflow(nd->self[0], nd->self[1], &nd->used))
-			return em_error_set(err, "flame graph level %zu, node %zu: bad span "
-			    "(negative, self above total, or overflowing)", r, i);
-		if (ni < 0 || (uint64_t)ni >= in->nnames)
-			return em_error_set(err, "flame graph level %zu, node %zu: name index %lld "
-			    "out of range (%zu names)", r, i, (long long)ni, in->nnames);
-		nd->name = (uint32_t)ni;
-		nd->parent = NO_PARENT;
-		nd->first_child = 0;
-		nd->nchild = 0;
-	}
+	for (i = 0; i < n; i++, v += in->stride)
+		if (decode_group(in, v, r, pos, &lv->nodes[lv->row_start[r] + i], err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -91,10 +107,13 @@ static int link_row(struct lv *lv, size_t r, em_error *err)
 		while (j + 1 < hi && lv->nodes[j + 1].x <= c->x)
 			j++;
 		par = j < hi ? &lv->nodes[j] : NULL;
-		if (par == NULL || c->x < par->x || c->x - par->x > par->w - c->w ||
-		    __builtin_add_overflow(par->used, c->w, &par->used) || par->used > par->w)
-			return em_error_set(err, "flame graph level %zu, node %zu: lies outside "
-			    "its parent's span", r, i - lv->row_start[r]);
+		if (par == NULL || c->x < par->x || c->x - par->x > par->w - c->w)
+			return em_error_set(err, "level %zu: node at x=%lld lies outside its parent",
+			    r, (long long)c->x);
+		if (par->used > par->w - c->w)
+			return em_error_set(err, "level %zu: children overflow the total of their "
+			    "parent", r);
+		par->used += c->w;
 		c->parent = (uint32_t)j;
 		if (par->nchild++ == 0)
 			par->first_child = (uint32_t)i;
@@ -171,17 +190,19 @@ static int check_shape(const em_levels *in, size_t *total, em_error *err)
 		return em_error_set(err, "flame graph: bad group size %d", in->stride);
 	for (r = 0; r < in->nrows; r++) {
 		if (in->row_len[r] % (size_t)in->stride != 0)
-			return em_error_set(err, "flame graph level %zu has %zu numbers, not a "
-			    "multiple of %d", r, in->row_len[r], in->stride);
+			return em_error_set(err, "level %zu: %zu numbers, not a multiple of %d", r,
+			    in->row_len[r], in->stride);
 		*total += in->row_len[r] / (size_t)in->stride;
 	}
-	if (*total >= UINT32_MAX)
+	if (*total >= UINT32_MAX || in->nnames >= UINT32_MAX)
 		return em_error_set(err, "flame graph has too many nodes");
 	return 0;
 }
 
 /* Size the profile's sample arrays once: growing them node by node costs
- * more (copies, page faults) than the whole decode otherwise. */
+ * more (copies, page faults) than the whole decode otherwise. One stack
+ * slot more than needed, so the array exists even when the only samples
+ * are a root's own (empty) stack: em_sample_locs adds to it. */
 static int reserve(struct lv *lv, em_error *err)
 {
 	em_profile *p = lv->p;
@@ -194,11 +215,21 @@ static int reserve(struct lv *lv, em_error *err)
 				nstack += r;
 			}
 	nsamples += p->nsamples;
-	if (EM_VEC_RESERVE(p->stack, p->stack_cap, p->nstack + nstack) < 0 ||
+	if (EM_VEC_RESERVE(p->stack, p->stack_cap, p->nstack + nstack + 1) < 0 ||
 	    EM_VEC_RESERVE(p->sample_off, p->sample_off_cap, nsamples + 2) < 0 ||
 	    nsamples > SIZE_MAX / 2 ||
 	    EM_VEC_RESERVE(p->values, p->values_cap, nsamples * p->ntypes) < 0)
 		return em_error_set(err, "out of memory");
+	return 0;
+}
+
+/* Between rows: stop when asked to, say how far we are. */
+static int row_done(const em_levels *in, size_t r, em_error *err)
+{
+	if (in->cancel != NULL && *in->cancel)
+		return em_error_set(err, "cancelled");
+	if (in->progress != NULL)
+		in->progress(in->ctx, (double)r / (double)in->nrows);
 	return 0;
 }
 
@@ -210,8 +241,8 @@ static int run(struct lv *lv, em_error *err)
 	for (r = 0; r < in->nrows; r++)
 		lv->row_start[r + 1] = lv->row_start[r] + in->row_len[r] / (size_t)in->stride;
 	for (r = 0; r < in->nrows; r++) {
-		if (in->cancel != NULL && *in->cancel)
-			return em_error_set(err, "cancelled");
+		if (row_done(in, r, err) < 0)
+			return -1;
 		if (decode_row(lv, r, err) < 0 || (r > 0 && link_row(lv, r, err) < 0))
 			return -1;
 	}

@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""test_server_tui.py - the server viewer (embers --url) end to end in tmux.
+
+Starts tests/server/fake_pyroscope.py on 127.0.0.1 (ephemeral port, its
+data anchored at the current minute) as tests/server/test_query.py does,
+runs the real binary in a private tmux server (own socket, no config, TZ
+UTC) and asserts what a person sees: the service / profile type picker,
+the flame graph and table of the picked profile (its hottest function the
+one `embers top` names for the same query), the timeline with its time
+axis, a range preset, marking a sub-range and zooming the query into it,
+the label filter editor and the selector line, the spinner and Esc
+cancelling a slow request, a zoom into a truncated frame fetching its
+detail, and one-line errors (closed port, 401, 404, a Connect error) after
+which the UI still answers. Prints TAP; skips without tmux or python3."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EMBERS = os.environ.get("EMBERS", "")
+FAKE = os.path.join(HERE, "..", "server", "fake_pyroscope.py")
+PYTHON = os.environ.get("PYTHON3") or sys.executable
+SOCKET = "embers-srv-test-%d" % os.getpid()
+W, H = 120, 40
+CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds"
+
+n_tests = 0
+n_failed = 0
+SERVERS = []
+
+
+def ok(cond, name, detail=None):
+    global n_tests, n_failed
+    n_tests += 1
+    if not cond:
+        n_failed += 1
+    print("%sok %d - %s" % ("" if cond else "not ", n_tests, name))
+    if not cond and detail:
+        for line in str(detail).splitlines():
+            print("#   " + line)
+    sys.stdout.flush()
+    return cond
+
+
+# --- the fake server ---------------------------------------------------------
+
+class Server:
+    def __init__(self, tmpdir, *args):
+        self.log = os.path.join(tmpdir, "log-%d.jsonl" % len(SERVERS))
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        self.proc = subprocess.Popen(
+            [PYTHON, FAKE, "--port", "0", "--log", self.log] + list(args),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith("listening on "):
+            raise RuntimeError("fake server did not start: %r %r"
+                               % (line, self.proc.stderr.read()[:2000]))
+        self.url = line.split()[-1]
+        SERVERS.append(self)
+
+    def requests(self):
+        if not os.path.exists(self.log):
+            return []
+        with open(self.log) as f:
+            return [json.loads(x) for x in f]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# --- tmux ---------------------------------------------------------------------
+
+def tmux(*args, check=True):
+    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null"] + list(args),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if check and r.returncode != 0:
+        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
+    return r.stdout
+
+
+def screen():
+    return tmux("capture-pane", "-p", "-t", "t")
+
+
+def lines():
+    return screen().split("\n")
+
+
+def wait_for(pred, timeout=15.0):
+    end = time.time() + timeout
+    text = screen()
+    while time.time() < end:
+        if pred(text):
+            return text
+        time.sleep(0.05)
+        text = screen()
+    return text
+
+
+def wait_text(s, timeout=15.0):
+    return wait_for(lambda t: s in t, timeout)
+
+
+def keys(*k):
+    tmux("send-keys", "-t", "t", *k)
+
+
+def literal(s):
+    tmux("send-keys", "-t", "t", "-l", s)
+
+
+def shq(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+class Session:
+    """A shell in a tmux pane; embers runs from it so the prompt and an
+    exit marker show the terminal was given back."""
+
+    def __init__(self, tmpdir):
+        env = ["env", "-i", "PATH=" + os.environ.get("PATH", "/usr/bin:/bin"),
+               "HOME=" + tmpdir, "XDG_CONFIG_HOME=" + os.path.join(tmpdir, "config"),
+               "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TZ=UTC", "PS1=$ "]
+        for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TERMINFO"):
+            if var in os.environ:
+                env.append("%s=%s" % (var, os.environ[var]))
+        tmux("new-session", "-d", "-s", "t", "-x", str(W), "-y", str(H),
+             " ".join(shq(e) for e in env) + " sh")
+        tmux("set-option", "-g", "status", "off")
+        tmux("set-option", "-g", "escape-time", "0")
+        wait_text("$")
+
+    def start(self, *args, ready=None):
+        keys("clear", "Enter")
+        wait_for(lambda t: t.strip() == "$")
+        literal(" ".join(shq(a) for a in [EMBERS] + list(args)) + "; echo EMBERS-EXIT $?")
+        keys("Enter")
+        if ready is not None:
+            return wait_text(ready)
+        return screen()
+
+    def quit(self, key="q"):
+        t0 = time.time()
+        keys(key)
+        text = wait_for(lambda t: any(l.startswith("EMBERS-EXIT ") for l in t.split("\n")))
+        return text, time.time() - t0
+
+
+def idle(text):
+    """No request in flight: the header has no spinner."""
+    return "Esc cancels" not in text.split("\n")[0]
+
+
+def header():
+    return lines()[0]
+
+
+def bottom():
+    return lines()[H - 1]
+
+
+def top_function(url, query, ptype):
+    """The hottest function by self of `embers top` for the same query."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILECLI_")
+           and k != "EMBERS_URL" and not k.lower().endswith("_proxy")}
+    r = subprocess.run([EMBERS, "top", "--url", url, "-q", query, "--profile-type", ptype,
+                        "--format", "csv", "--limit", "1"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, env=env, timeout=60)
+    rows = r.stdout.splitlines()
+    return rows[1].rsplit(",", 2)[0] if r.returncode == 0 and len(rows) > 1 else None
+
+
+# --- the tests ------------------------------------------------------------------
+
+def test_picker_to_flame(s, srv):
+    text = s.start("--url", srv.url, ready="process_cpu:cpu:nanoseconds:cpu:nanoseconds")
+    ok("Pick a service and profile type" in text, "no query: the picker opens", text)
+    ok(srv.url in lines()[0], "the header names the server", text)
+    for svc in ("checkout", "fib", "frontend"):
+        ok(re.search(r"^\s+%s\s+\S+:" % svc, text, re.M) is not None,
+           "service %s listed with its profile types" % svc, text)
+    ok("memory:alloc_space:bytes:space:bytes" in text, "every profile type is there", text)
+    literal("fib process_cpu:cpu:")
+    text = wait_for(lambda t: re.search(r"> fib process_cpu:cpu:\s+1/\d+", t) is not None)
+    ok(re.search(r"> fib process_cpu:cpu:\s+1/\d+", text) is not None,
+       "typing filters the list to one pair", text)
+    keys("Enter")
+    text = wait_for(lambda t: " fib │ cpu (nanoseconds)" in t and idle(t))
+    ok(lines()[0].startswith(' {service_name="fib"} │ process_cpu:cpu │ last 1h'),
+       "the header: selector, profile type, range", text)
+    ok("main.calculateFib" in text, "the flame graph of fib", text)
+    want = top_function(srv.url, '{service_name="fib"}', CPU)
+    ls = lines()
+    head = [i for i, l in enumerate(ls) if l.startswith("function")]
+    first = ls[head[0] + 1] if head else ""
+    ok(want is not None and first.startswith(want + " "),
+       "the table's hottest function is what `embers top` says (%s)" % want, text)
+    return text
+
+
+def test_timeline(s):
+    text = screen()
+    ls = text.split("\n")
+    ok(ls[1].startswith(" timeline, 31s buckets"), "the timeline pane: 1 h in 31 s buckets",
+       text)
+    ok(any(c in ls[2] + ls[3] for c in "▁▂▃▄▅▆▇█"), "the sparkline has bars", text)
+    ticks = re.findall(r"\d\d:\d\d", ls[4])
+    ok(len(ticks) >= 8 and all(int(t[3:]) % 5 == 0 for t in ticks),
+       "the time axis: HH:MM ticks every 5 minutes (%s)" % " ".join(ticks), text)
+    now = time.gmtime()
+    last = int(ticks[-1][:2]) * 60 + int(ticks[-1][3:]) if ticks else -1
+    mins = now.tm_hour * 60 + now.tm_min
+    ok(ticks and (mins - last) % 1440 <= 10, "the axis ends near now (UTC)", text)
+
+    keys("1")
+    text = wait_for(lambda t: "last 5m" in t.split("\n")[0] and "15s buckets" in t
+                    and idle(t))
+    ls = text.split("\n")
+    ok("last 5m" in ls[0], "1: the last 5 minutes", text)
+    ok(ls[1].startswith(" timeline, 15s buckets"), "5 minutes in 15 s buckets", text)
+    ok(re.search(r"\d\d:\d\d:\d\d", ls[4]) is not None, "seconds on a 5 minute axis", text)
+    keys("3")
+    text = wait_for(lambda t: "last 1h" in t.split("\n")[0] and "31s buckets" in t
+                    and idle(t))
+    ok("last 1h" in lines()[0], "3: the last hour again", text)
+
+    # mark 11 buckets and zoom the query into them
+    keys("[")
+    text = wait_text("marked")
+    ok("marked" in lines()[H - 1], "[ marks the cursor's bucket", text)
+    for _ in range(10):
+        keys("<")
+    text = wait_for(lambda t: "] zooms" in t.split("\n")[1])
+    m = re.search(r"marked (\d\d):(\d\d):(\d\d)-(\d\d):(\d\d):(\d\d)", lines()[1])
+    span = None
+    if m:
+        a = [int(x) for x in m.groups()]
+        span = ((a[3] - a[0]) * 3600 + (a[4] - a[1]) * 60 + a[5] - a[2]) % 86400
+    ok(span == 11 * 31, "< moves the cursor: 11 buckets of 31 s marked", text)
+    keys("]")
+    text = wait_for(lambda t: "last" not in t.split("\n")[0] and "15s buckets" in t
+                    and idle(t))
+    m = re.search(r"\d\d-\d\d (\d\d):(\d\d):(\d\d)-(\d\d):(\d\d):(\d\d)", lines()[0])
+    span2 = None
+    if m:
+        a = [int(x) for x in m.groups()]
+        span2 = ((a[3] - a[0]) * 3600 + (a[4] - a[1]) * 60 + a[5] - a[2]) % 86400
+    ok(span2 == 11 * 31, "] zooms the query into the marked range (the header's range)",
+       text)
+    ok(" fib │ cpu (nanoseconds)" in text, "the profile of that range is shown", text)
+    keys("3")
+    wait_for(lambda t: "last 1h" in t.split("\n")[0] and idle(t))
+
+
+def test_labels(s):
+    keys("L")
+    text = wait_for(lambda t: "pick its name" in t and "loading" not in t)
+    ok("Filter by a label of fib" in text and re.search(r"^\s+env\s*$", text, re.M) and
+       re.search(r"^\s+region\s*$", text, re.M), "L lists the service's label names", text)
+    ok("__profile_type__" not in text, "the server's own labels are hidden", text)
+    literal("reg")
+    keys("Enter")
+    text = wait_text("pick how to compare")
+    ok("does not match the regex" in text, "then the four operators", text)
+    keys("Enter")
+    text = wait_for(lambda t: "pick or type a value" in t and
+                    re.search(r"^\s+us-east\s*$", t, re.M) is not None)
+    ok(re.search(r"^\s+us-east\s*$", text, re.M) is not None, "then the values (LabelValues)",
+       text)
+    keys("Enter")
+    text = wait_for(lambda t: 'region="us-east"' in t.split("\n")[0] and
+                    "cpu (nanoseconds)" in t and idle(t))
+    ok(lines()[0].startswith(' {service_name="fib", region="us-east"}'),
+       "the filter is in the selector the header shows", text)
+    ok("main.calculateFib" in text, "and the profile still matches", text)
+
+    keys("L")
+    wait_for(lambda t: "pick its name" in t and "loading" not in t)
+    literal("env")
+    keys("Enter")
+    wait_text("pick how to compare")
+    keys("Down", "Enter")
+    wait_for(lambda t: "pick or type a value" in t and "loading" not in t)
+    literal("dev")
+    keys("Enter")
+    text = wait_text("profiles match")
+    ok('env!="dev"' in lines()[0], "!= dev added", text)
+    ok("no process_cpu:cpu:nanoseconds:cpu:nanoseconds profiles match" in lines()[H - 1],
+       "fib runs in dev: nothing matches, said in one line", text)
+
+    keys("e")
+    text = wait_text("selector: {")
+    ok(lines()[H - 1].startswith('selector: {service_name="fib", region="us-east", '
+                                 'env!="dev"}'), "e: the selector on the bottom line", text)
+    keys("C-u")
+    literal('{service_name="fib", region=~"us-.*"')
+    keys("Enter")
+    text = wait_text("expected")
+    ok("expected ',' or '}'" in lines()[H - 1], "a broken selector is refused in one line",
+       text)
+    literal("}")
+    keys("Enter")
+    text = wait_for(lambda t: t.split("\n")[0].startswith(
+        ' {service_name="fib", region=~"us-.*"}') and idle(t) and "calculateFib" in t)
+    ok(lines()[0].startswith(' {service_name="fib", region=~"us-.*"}'),
+       "typed directly, the selector applies", text)
+    ok("main.calculateFib" in text, "regex matcher: the profile is back", text)
+
+
+def test_errors_in_view(s, srv):
+    keys("6")
+    text = wait_text("exceeds the limit")
+    ok("the query time range exceeds the limit" in lines()[H - 1],
+       "7 d over a 24 h limit: the Connect error in one line", text)
+    keys("3")
+    text = wait_for(lambda t: "last 1h" in t.split("\n")[0] and "exceeds" not in t
+                    and idle(t))
+    ok("main.calculateFib" in text and "exceeds" not in text,
+       "the UI answers: back to the last hour", text)
+    keys("?")
+    text = wait_text("embers keys")
+    ok("Query the last 5 minutes" in text, "help lists the server keys", text)
+    keys("q")
+    text, secs = s.quit("q")
+    ok("EMBERS-EXIT 0" in text, "q quits (status 0)", text)
+
+
+def test_truncation(s, srv):
+    q = '{service_name="checkout"}'
+    text = s.start("--url", srv.url, "-q", q, "--profile-type", CPU, "--max-nodes", "20",
+                   ready="cpu (nanoseconds)")
+    text = wait_text("truncated")
+    ok("truncated: small frames are in 'other'" in lines()[0],
+       "--max-nodes 20: the header says the view is truncated", text)
+    ok("runtime.netpoll" not in text, "small frames are folded away", text)
+    n0 = len(srv.requests())
+    keys("/")
+    literal("^runtime.mcall$")
+    keys("Enter")
+    text = wait_for(lambda t: t.split("\n")[H - 1].startswith("runtime.mcall"))
+    keys("Enter")
+    text = wait_text("detail of runtime.mcall")
+    ok("detail of runtime.mcall" in lines()[0], "zooming asks for the frame's detail", text)
+    text = wait_text("runtime.netpoll")
+    ok("runtime.netpoll" in text, "and frames that were in 'other' come back", text)
+    reqs = [r["method"] for r in srv.requests()[n0:]]
+    ok("SelectMergeStacktraces" in reqs, "with one more flame graph request (%s)" % reqs,
+       text)
+    keys("Escape")
+    text = wait_for(lambda t: "detail of" not in t.split("\n")[0] and "cpu (nano" in t)
+    ok("truncated" in lines()[0] and "detail" not in lines()[0],
+       "Esc: back to the root, the whole graph again", text)
+    s.quit("q")
+
+
+def test_cancel(s, srv):
+    slow = srv.url + "/_fault/sleep=6"
+    s.start("--url", slow, "-q", '{service_name="fib"}', "--profile-type", CPU)
+    text = wait_text("Esc cancels", timeout=5)
+    ok(re.search(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] loading flame graph \d+\.\ds", lines()[0]) is not None,
+       "a slow request: a spinner with the time in the header", text)
+    t1 = lines()[0]
+    time.sleep(0.5)
+    ok(lines()[0] != t1, "the spinner moves", t1 + "\n" + lines()[0])
+    t0 = time.time()
+    keys("Escape")
+    text = wait_text("cancelled", timeout=5)
+    ok("profile request cancelled" in text and time.time() - t0 < 3,
+       "Esc cancels it at once (%.1fs)" % (time.time() - t0), text)
+    ok("Esc cancels" not in lines()[0], "the spinner stops", text)
+    keys("e")
+    text = wait_text("selector: {")
+    ok(lines()[H - 1].startswith("selector: {"), "the UI still answers keys", text)
+    keys("Escape")
+    text, secs = s.quit("q")
+    ok("EMBERS-EXIT 0" in text and secs < 3,
+       "q quits at once, no waiting for the server (%.1fs)" % secs, text)
+
+
+def test_errors(s, srv, tmpdir):
+    port = closed_port()
+    text = s.start("--url", "http://127.0.0.1:%d" % port, ready="connection refused")
+    ok("services: cannot connect to 'http://127.0.0.1:%d': connection refused" % port in text,
+       "closed port: one line in the picker", text)
+    keys("C-r")
+    text = wait_text("connection refused")
+    ok("connection refused" in text, "Ctrl-R retries, the UI answers", text)
+    text, _ = s.quit("Escape")
+    ok("EMBERS-EXIT 0" in text, "Esc quits an empty picker", text)
+
+    gw = Server(tmpdir, "--basic-auth", "alice:secret")
+    text = s.start("--url", gw.url, "-q", '{service_name="fib"}', "--profile-type", CPU,
+                   ready="401")
+    err = [l for l in lines() if "HTTP 401 Unauthorized" in l]
+    ok(err and "the server wants credentials" in err[0], "401: one line says why", text)
+    keys("e")
+    text = wait_text("selector: {")
+    ok(lines()[H - 1].startswith("selector: {"), "401: the UI still answers", text)
+    keys("Escape")
+    s.quit("q")
+
+    based = Server(tmpdir, "--base-path", "/pyroscope")
+    text = s.start("--url", based.url, "-q", '{service_name="fib"}', "--profile-type", CPU,
+                   ready="404")
+    text = wait_text("the Pyroscope base URL?")
+    err = [l for l in lines() if "HTTP 404 Not Found" in l]
+    ok(err and err[-1] == lines()[H - 1] and err[-1].startswith("profile: "),
+       "404 wrong base path: one line at the bottom", text)
+    ok("is '%s' the Pyroscope base URL?" % based.url in
+       " ".join(l.strip() for l in lines()[5:H - 1]), "the whole message, with the hint", text)
+    keys("r")
+    text = wait_text("404")
+    ok("HTTP 404" in text, "r retries: the UI answers", text)
+    s.quit("q")
+
+
+def main():
+    if shutil.which("tmux") is None:
+        print("1..0 # SKIP tmux not installed")
+        return 0
+    if not EMBERS or not os.access(EMBERS, os.X_OK):
+        print("1..0 # SKIP $EMBERS not built")
+        return 0
+    tmpdir = tempfile.mkdtemp(prefix="embers-srv-tmux-")
+    try:
+        srv = Server(tmpdir)
+        s = Session(tmpdir)
+        test_picker_to_flame(s, srv)
+        test_timeline(s)
+        test_labels(s)
+        test_errors_in_view(s, srv)
+        test_truncation(s, srv)
+        test_cancel(s, srv)
+        test_errors(s, srv, tmpdir)
+    finally:
+        tmux("kill-server", check=False)
+        for sv in SERVERS:
+            sv.stop()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    print("1..%d" % n_tests)
+    return 1 if n_failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
