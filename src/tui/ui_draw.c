@@ -359,7 +359,8 @@ static void draw_help(struct em_ui *ui, struct em_screen *scr, int h)
 			em_screen_puts(scr, 1, y++, scr->w - 1, heads[pass], EM_ST_TITLE, 0);
 		for (size_t i = 0; i < n; i++) {
 			int in = a[i].ctx == EM_CTX_MOUSE ? 1 : (a[i].ctx & EM_CTX_SOURCE) ? 2 : 0;
-			if (in != pass)
+			/* the diff view has its own help; the sandwich lists its key in its line */
+			if (in != pass || (a[i].ctx & (EM_CTX_DIFF | EM_CTX_SANDWICH)))
 				continue;
 			if (line++ < ui->help_top || y >= h)
 				continue;
