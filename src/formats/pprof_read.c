@@ -431,12 +431,15 @@ static int add_comment(reader *r, int64_t idx)
 
 static int read_comment(reader *r, const pw_field *f, size_t ord)
 {
-	const uint8_t *q = f->data, *end = f->data + f->len;
+	const uint8_t *q, *end;
 	uint64_t v;
 
 	(void)ord;
 	if (f->wt == PW_VARINT)
 		return add_comment(r, (int64_t)f->v);
+	/* a varint field has no data pointer: NULL + 0 is undefined */
+	q = f->data;
+	end = f->data + f->len;
 	while (q < end) {
 		const uint8_t *at = q;
 		pw_status s = pw_varint(&q, end, &v);
@@ -879,7 +882,7 @@ static int read_location(reader *r, const pw_field *pf, size_t ord)
 static int push_varints(reader *r, const pw_field *f, uint64_t **arr, size_t *n,
     size_t *cap)
 {
-	const uint8_t *q = f->data, *end = f->data + f->len;
+	const uint8_t *q, *end;
 	uint64_t *a;
 	size_t i;
 
@@ -890,6 +893,9 @@ static int push_varints(reader *r, const pw_field *f, uint64_t **arr, size_t *n,
 	if (f->wt == PW_VARINT) {
 		a[i++] = f->v;
 	} else {
+		/* only length-delimited fields have data: NULL + 0 is undefined */
+		q = f->data;
+		end = f->data + f->len;
 		while (q < end) {
 			const uint8_t *at = q;
 			pw_status s = pw_varint(&q, end, &a[i]);

@@ -4,13 +4,13 @@
 # per target, "not ok" when the fuzzer found a crash, leak or timeout (the
 # input is then in $top_builddir/tests/fuzz/crash-<target>-*).
 #
-# FUZZ_RUNS (default 2000) mutations per target after the seeds,
+# FUZZ_RUNS (default 10000) mutations per target after the seeds,
 # FUZZ_TIME (default 30) seconds at most per target.
 set -u
 srcdir=${top_srcdir:-.}
 builddir=${top_builddir:-.}
 testdata=${TESTDATA:-$srcdir/tests/data}
-runs=${FUZZ_RUNS:-2000}
+runs=${FUZZ_RUNS:-10000}
 secs=${FUZZ_TIME:-30}
 targets="read pprof folded flamebearer gzip"
 
