@@ -1,5 +1,6 @@
 /* search.c - marking functions and call-tree nodes that match a search,
- * and summing the matched share of the total in two linear passes. */
+ * and summing the matched share of the total: over a preorder bitmap of
+ * the matches with the function index, else in two linear passes. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,9 +224,56 @@ void em_search_free(struct em_search *s)
 {
 	free(s->fmatch);
 	free(s->nflags);
-	free(s->hits);
-	free(s->stack);
+	free(s->bits);
+	free(s->rank);
+	free(s->tops);
+	free(s->memo.fmatch);
 	memset(s, 0, sizeof(*s));
+}
+
+/* Number the nodes depth-first (children in order) into ix->pos, with
+ * an explicit stack of child ranges, one per depth; a node's subtree size
+ * is known when its range runs out. */
+static int preorder(struct em_func_index *ix, const em_tree *t)
+{
+	size_t depth = (size_t)t->nlevels + 1;
+	uint32_t *lo = malloc(depth * sizeof(*lo)), *hi = malloc(depth * sizeof(*hi));
+	uint32_t *own = malloc(depth * sizeof(*own)); /* preorder of the range's parent */
+	uint32_t k = 0, sp = 0;
+
+	if (lo == NULL || hi == NULL || own == NULL) {
+		free(lo);
+		free(hi);
+		free(own);
+		return -1;
+	}
+	ix->pos[k++].node = 0;
+	lo[0] = t->child[0];
+	hi[0] = t->child[1];
+	own[0] = 0;
+	for (;;) {
+		uint32_t c;
+
+		if (lo[sp] == hi[sp]) {
+			ix->pos[own[sp]].size = k - own[sp];
+			if (sp-- == 0)
+				break;
+			continue;
+		}
+		c = lo[sp]++;
+		ix->pos[k].node = c;
+		ix->pos[k++].size = 1;
+		if (t->child[c] < t->child[c + 1]) {
+			sp++;
+			lo[sp] = t->child[c];
+			hi[sp] = t->child[c + 1];
+			own[sp] = k - 1;
+		}
+	}
+	free(lo);
+	free(hi);
+	free(own);
+	return 0;
 }
 
 int em_func_index_build(struct em_func_index *ix, const em_tree *t, uint32_t nfuncs)
@@ -238,6 +286,7 @@ int em_func_index_build(struct em_func_index *ix, const em_tree *t, uint32_t nfu
 		return -1;
 	}
 	ix->nfuncs = nfuncs;
+	ix->n = t->n;
 	/* counting sort of the nodes by function; node 0 (the root) is not a
 	 * function's frame */
 	for (uint32_t c = 1; c < t->n; c++)
@@ -251,68 +300,176 @@ int em_func_index_build(struct em_func_index *ix, const em_tree *t, uint32_t nfu
 	return 0;
 }
 
+/* The depth-first numbering, built on the first search (it costs about as
+ * much as the index and is not needed to draw the first frame). */
+static int index_preorder(struct em_func_index *ix, const em_tree *t)
+{
+	size_t n = t->n ? t->n : 1, nent = ix->off[ix->nfuncs];
+
+	if (ix->pos != NULL)
+		return 0;
+	ix->pos = malloc(n * sizeof(*ix->pos));
+	ix->npre = malloc(n * sizeof(*ix->npre));
+	ix->pre = malloc((nent ? nent : 1) * sizeof(*ix->pre));
+	if (ix->pos == NULL || ix->npre == NULL || ix->pre == NULL || preorder(ix, t) < 0) {
+		free(ix->pos);
+		free(ix->npre);
+		free(ix->pre);
+		ix->pos = NULL;
+		ix->npre = ix->pre = NULL;
+		return -1;
+	}
+	for (uint32_t k = 0; k < t->n; k++)
+		ix->npre[ix->pos[k].node] = k;
+	for (size_t e = 0; e < nent; e++)
+		ix->pre[e] = ix->npre[ix->nodes[e]];
+	return 0;
+}
+
 void em_func_index_free(struct em_func_index *ix)
 {
 	free(ix->off);
 	free(ix->nodes);
+	free(ix->pre);
+	free(ix->pos);
+	free(ix->npre);
 	memset(ix, 0, sizeof(*ix));
 }
 
-/* Whether a strict ancestor of h matches, remembering the answer for every
- * node on the way so that the walks of all matches cost no more than the
- * nodes they pass once. */
-static int ancestor_hit(struct em_search *s, const uint32_t *parent, em_node h)
+static inline uint32_t bits_before(const struct em_search *s, uint32_t p)
 {
-	uint8_t *fl = s->nflags;
-	size_t sp = 0;
-	em_node n = parent[h];
-	int v;
+	uint64_t w = s->bits[p / 64] & ((UINT64_C(1) << (p % 64)) - 1);
 
-	while (!(fl[n] & EM_NF_KNOWN)) {
-		s->stack[sp++] = n;
-		n = parent[n];
-	}
-	v = (fl[n] & (EM_NF_HIT | EM_NF_ANC)) != 0;
-	while (sp > 0) {
-		n = s->stack[--sp];
-		fl[n] |= (uint8_t)(EM_NF_KNOWN | (v ? EM_NF_ANC : 0));
-		v = v || (fl[n] & EM_NF_HIT);
-	}
-	return v;
+	return s->rank[p / 64] + (uint32_t)__builtin_popcountll(w);
 }
 
-/* Few matches: visit them (from the index) and their ancestors only. */
-static int apply_sparse(struct em_search *s, const em_tree *t, const uint32_t *parent,
-    const struct em_func_index *ix, uint32_t frames)
+int em_search_below(const struct em_search *s, const em_tree *t, em_node node)
 {
-	uint8_t *fl = s->nflags;
-	uint32_t k = 0;
-	int64_t share = 0;
+	uint32_t pre;
 
-	if (EM_VEC_RESERVE(s->hits, s->hits_cap, (size_t)frames + 1) < 0 ||
-	    EM_VEC_RESERVE(s->stack, s->stack_cap, (size_t)t->nlevels + 1) < 0)
-		return -1;
-	memset(fl, 0, t->n);
-	fl[0] = EM_NF_KNOWN; /* the root: no ancestors */
-	for (uint32_t f = 0; f < ix->nfuncs && f < s->nfuncs_alloc; f++)
-		if (s->fmatch[f])
-			for (uint32_t i = ix->off[f]; i < ix->off[f + 1]; i++) {
-				s->hits[k++] = ix->nodes[i];
-				fl[ix->nodes[i]] |= EM_NF_HIT;
-			}
-	for (uint32_t i = 0; i < k; i++) {
-		em_node h = s->hits[i];
-		if (!ancestor_hit(s, parent, h))
-			share += t->total[h];
-		/* a match below: up until a node already marked */
-		for (em_node n = h; !(fl[n] & EM_NF_BELOW); n = parent[n]) {
-			fl[n] |= EM_NF_BELOW;
-			if (n == 0)
-				break;
-		}
+	if (s->kind == EM_SEARCH_NONE || node >= t->n)
+		return 0;
+	if (!s->indexed)
+		return s->nflags != NULL && node < s->nodes_alloc &&
+		    (s->nflags[node] & EM_NF_BELOW);
+	if (s->bits == NULL || s->ix == NULL || s->ix->n != t->n)
+		return 0;
+	pre = s->ix->npre[node];
+	return bits_before(s, pre + s->ix->pos[pre].size) > bits_before(s, pre);
+}
+
+/* Set a bit per match, by preorder number. */
+static void set_bits(struct em_search *s, const struct em_func_index *ix, size_t nwords)
+{
+	uint64_t *b = s->bits;
+
+	memset(b, 0, nwords * sizeof(*b));
+	for (uint32_t f = 0; f < ix->nfuncs && f < s->nfuncs_alloc; f++) {
+		if (!s->fmatch[f])
+			continue;
+		for (uint32_t e = ix->off[f]; e < ix->off[f + 1]; e++)
+			b[ix->pre[e] / 64] |= UINT64_C(1) << (ix->pre[e] % 64);
 	}
-	s->frames = k;
+}
+
+/* Up to max set bits at or after position from, in order; sets *next to
+ * where the following call should resume. */
+static unsigned next_bits(const uint64_t *bits, size_t nwords, uint32_t from, uint32_t *out,
+    unsigned max)
+{
+	size_t w = from / 64;
+	uint64_t m;
+	unsigned k = 0;
+
+	if (w >= nwords)
+		return 0;
+	m = bits[w] & ~((UINT64_C(1) << (from % 64)) - 1);
+	for (;;) {
+		while (m != 0 && k < max) {
+			out[k++] = (uint32_t)(w * 64) + (uint32_t)__builtin_ctzll(m);
+			m &= m - 1;
+		}
+		if (k == max || ++w >= nwords)
+			return k;
+		m = bits[w];
+	}
+}
+
+#define BATCH 32
+
+/* The topmost matches in preorder: a set bit past the end of the last
+ * counted subtree starts a new one, and the scan resumes past its end.
+ * Candidates are taken a batch at a time and their sizes fetched
+ * together: one at a time, each waits for the cache miss of the one
+ * before. The totals are summed afterwards, again with their loads
+ * issued ahead. */
+static int topmost_share(struct em_search *s, const em_tree *t,
+    const struct em_func_index *ix, size_t nwords)
+{
+	uint32_t cand[BATCH], end = 0, ntop = 0;
+	int64_t share = 0;
+	unsigned k;
+
+	while ((k = next_bits(s->bits, nwords, end, cand, BATCH)) > 0) {
+		for (unsigned i = 0; i < k; i++)
+			__builtin_prefetch(&ix->pos[cand[i]]);
+		for (unsigned i = 0; i < k; i++) {
+			if (cand[i] < end)
+				continue;
+			if (EM_VEC_RESERVE(s->tops, s->tops_cap, (size_t)ntop + 1) < 0)
+				return -1;
+			s->tops[ntop++] = ix->pos[cand[i]].node;
+			end = cand[i] + ix->pos[cand[i]].size;
+		}
+		if (end <= cand[k - 1])
+			end = cand[k - 1] + 1;
+	}
+	for (uint32_t i = 0; i < ntop; i++) {
+		if (i + 16 < ntop)
+			__builtin_prefetch(&t->total[s->tops[i + 16]]);
+		share += t->total[s->tops[i]];
+	}
 	s->share = share;
+	return 0;
+}
+
+static void build_rank(struct em_search *s, size_t nwords)
+{
+	uint32_t r = 0;
+
+	for (size_t w = 0; w < nwords; w++) {
+		s->rank[w] = r;
+		r += (uint32_t)__builtin_popcountll(s->bits[w]);
+	}
+	s->rank[nwords] = r;
+}
+
+/* With the index: the bitmap pass described in search.h. */
+static int apply_indexed(struct em_search *s, const em_tree *t, struct em_func_index *ix)
+{
+	size_t nwords = ((size_t)t->n + 63) / 64 + 1; /* + 1: bits_before(n) */
+
+	if (index_preorder(ix, t) < 0)
+		return -1;
+	if (s->words_alloc < nwords) {
+		uint64_t *b = realloc(s->bits, nwords * sizeof(*b));
+		uint32_t *r;
+
+		if (b == NULL)
+			return -1;
+		s->bits = b;
+		r = realloc(s->rank, (nwords + 1) * sizeof(*r));
+		if (r == NULL)
+			return -1;
+		s->rank = r;
+		s->words_alloc = nwords;
+	}
+	set_bits(s, ix, nwords);
+	if (topmost_share(s, t, ix, nwords) < 0)
+		return -1;
+	build_rank(s, nwords);
+	s->ix = ix;
+	s->indexed = 1;
 	return 0;
 }
 
@@ -343,15 +500,75 @@ static void apply_dense(struct em_search *s, const em_tree *t, const uint32_t *p
 	s->share = share;
 }
 
-int em_search_apply(struct em_search *s, const em_tree *t, const uint32_t *parent,
+/* Typing a pattern often leaves the matched functions as they were
+ * ("Ha", "Han", "Hand"...): then the last indexed result stands. The tree
+ * and index are recognised by their arrays, which a rebuild replaces while
+ * the old ones are still allocated. */
+static int same_as_last(const struct em_search *s, const em_tree *t, const uint32_t *parent,
     const struct em_func_index *ix)
+{
+	const struct em_search_memo *m = &s->memo;
+
+	return m->valid && m->func == t->func && m->total == t->total && m->n == t->n &&
+	    m->pos == ix->pos && m->parent == parent && m->nfuncs == s->nfuncs_alloc &&
+	    memcmp(m->fmatch, s->fmatch, s->nfuncs_alloc) == 0;
+}
+
+static void remember(struct em_search *s, const em_tree *t, const uint32_t *parent,
+    const struct em_func_index *ix)
+{
+	struct em_search_memo *m = &s->memo;
+
+	m->valid = 0;
+	if (m->cap < s->nfuncs_alloc) {
+		uint8_t *f = realloc(m->fmatch, s->nfuncs_alloc);
+		if (f == NULL)
+			return; /* no memo: the next apply recomputes */
+		m->fmatch = f;
+		m->cap = s->nfuncs_alloc;
+	}
+	memcpy(m->fmatch, s->fmatch, s->nfuncs_alloc);
+	m->nfuncs = s->nfuncs_alloc;
+	m->func = t->func;
+	m->total = t->total;
+	m->n = t->n;
+	m->pos = ix->pos;
+	m->parent = parent;
+	m->frames = s->frames;
+	m->share = s->share;
+	m->valid = 1;
+}
+
+int em_search_apply(struct em_search *s, const em_tree *t, const uint32_t *parent,
+    struct em_func_index *ix)
 {
 	uint64_t frames = 0;
 
 	s->frames = 0;
 	s->share = 0;
-	if (s->kind == EM_SEARCH_NONE || t->n == 0)
+	if (s->kind == EM_SEARCH_NONE || t->n == 0) {
+		s->indexed = 0;
 		return 0;
+	}
+	if (ix != NULL && ix->n == t->n) {
+		if (s->indexed && same_as_last(s, t, parent, ix)) {
+			s->frames = s->memo.frames;
+			s->share = s->memo.share;
+			return 0;
+		}
+		for (uint32_t f = 0; f < ix->nfuncs && f < s->nfuncs_alloc; f++)
+			if (s->fmatch[f])
+				frames += ix->off[f + 1] - ix->off[f];
+		if (s->sparse_max == 0 || frames < s->sparse_max) {
+			s->indexed = 0;
+			if (apply_indexed(s, t, ix) < 0)
+				return -1;
+			s->frames = (uint32_t)frames;
+			remember(s, t, parent, ix);
+			return 0;
+		}
+	}
+	s->indexed = 0;
 	if (s->nodes_alloc < t->n) {
 		uint8_t *f = realloc(s->nflags, t->n);
 		if (f == NULL)
@@ -359,15 +576,6 @@ int em_search_apply(struct em_search *s, const em_tree *t, const uint32_t *paren
 		s->nflags = f;
 		s->nodes_alloc = t->n;
 	}
-	if (ix != NULL)
-		for (uint32_t f = 0; f < ix->nfuncs && f < s->nfuncs_alloc; f++)
-			if (s->fmatch[f])
-				frames += ix->off[f + 1] - ix->off[f];
-	/* the sparse walk touches a match's ancestors at random, about 150 ns
-	 * a match against 1.5 ns a node for the dense passes (measured on
-	 * bigapp.heap: equal at about n/100 matches) */
-	if (ix != NULL && frames < (s->sparse_max ? s->sparse_max : t->n / 128))
-		return apply_sparse(s, t, parent, ix, (uint32_t)frames);
 	apply_dense(s, t, parent);
 	return 0;
 }

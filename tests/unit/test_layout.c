@@ -377,6 +377,39 @@ static void test_search_agree(void)
 				bad++;
 	}
 	is_int(bad, 0, "same share, frames and groups with and without the index");
+	/* sets of several functions, nested in one another's stacks, and the
+	 * same set twice in a row (the indexed result is reused) */
+	bad = 0;
+	{
+		static const char *pats[] = { "f[0-3]$", "f1", "f1", "^f(2|5|12)$", "f", "f", "r|f6",
+			"^f1[0-2]?$", "^f9$", "^nomatch$", "^f9$" };
+		for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+			em_search_regex(&a, f.p, pats[i], &err);
+			em_search_regex(&b, f.p, pats[i], &err);
+			em_search_apply(&a, &f.t, f.parent, NULL);
+			em_search_apply(&b, &f.t, f.parent, &ix);
+			if (a.share != b.share || a.frames != b.frames || (b.frames == 0 && i != 9))
+				bad++;
+			for (em_node n = 0; n < f.t.n; n++)
+				if (em_search_below(&a, &f.t, n) != em_search_below(&b, &f.t, n))
+					bad++;
+		}
+	}
+	is_int(bad, 0, "regex sets agree too, also when a set repeats");
+	{
+		/* the same set on another tree is not taken from the last one */
+		struct fx g;
+		struct em_func_index gx;
+
+		if (ok(fx_open(&g, "r;f9;f1 7\nr;f2 5\n") == 0 &&
+		    em_func_index_build(&gx, &g.t, g.p->nfuncs) == 0, "second tree")) {
+			ok(em_search_regex(&b, g.p, "^f9$", &err) == 0 &&
+			    em_search_apply(&b, &g.t, g.parent, &gx) == 0 && b.share == 7 && b.frames == 1,
+			    "a new tree: its own share");
+			em_func_index_free(&gx);
+			fx_close(&g);
+		}
+	}
 	em_search_free(&a);
 	em_search_free(&b);
 	em_func_index_free(&ix);
