@@ -35,12 +35,13 @@ typedef struct em_levels {
 } em_levels;
 
 /* Add one sample per node whose self is non-zero (root..node path of
- * one-line locations). The caller adds the sample types first: one for
- * stride 4, two (left, right) for stride 7. Corrupt input (a row length
- * not a multiple of the stride, a bad name index, negative values, a self
- * above its total, a node outside its parent, children above their
- * parent's total, an overflow) gives -1 and one line in err naming the
- * level, e.g. "level 3: node at x=5 lies outside its parent". */
+ * one-line locations; a row-0 node's own self gets an empty path, so the
+ * profile's total is the roots' total). The caller adds the sample types
+ * first: one for stride 4, two (left, right) for stride 7. Corrupt input
+ * (a row length not a multiple of the stride, a bad name index, negative
+ * values, a self above its total, a node outside its parent, children
+ * above their parent's total, an overflow) gives -1 and one line in err
+ * naming the level, e.g. "level 3: node at x=5 lies outside its parent". */
 int em_levels_to_profile(em_profile *p, const em_levels *lv, em_error *err);
 
 #endif

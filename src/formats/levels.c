@@ -67,8 +67,7 @@ static int decode_group(const em_levels *in, const int64_t *v, size_t r, int64_t
 		    (long long)ni, in->nnames);
 	if (side(v, r, &pos[0], &x[0], err) < 0 || (diff && side(v + 3, r, &pos[1], &x[1], err) < 0))
 		return -1;
-	/* x + w must fit too: the row's own checks do not bound the sum of
-	 * two sides */
+	/* side() keeps each side's x + total in range, not their sums */
 	if (__builtin_add_overflow(x[0], x[1], &nd->x) ||
 	    __builtin_add_overflow(v[1], diff ? v[4] : 0, &nd->w) ||
 	    __builtin_add_overflow(nd->x, nd->w, &end))

@@ -23,7 +23,10 @@ em_profile *em_profile_new(void)
 	p->strs = em_strtab_new();
 	p->sample_off = calloc(1, sizeof(*p->sample_off));
 	p->sample_off_cap = 1;
-	if (p->strs == NULL || p->sample_off == NULL) {
+	/* never NULL, so em_sample_locs of an empty stack is a valid pointer */
+	p->stack = malloc(16 * sizeof(*p->stack));
+	p->stack_cap = 16;
+	if (p->strs == NULL || p->sample_off == NULL || p->stack == NULL) {
 		em_profile_free(p);
 		return NULL;
 	}
