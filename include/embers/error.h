@@ -25,4 +25,10 @@ int em_error_set(em_error *err, const char *fmt, ...) EM_PRINTF(2, 3);
 /* Prefix the existing message with "WHAT: ", e.g. the file name. */
 void em_error_prefix(em_error *err, const char *what);
 
+/* strerror(e) with its first letter in lower case, like our other
+ * messages ("'x/y': not a directory"); an all-capitals word ("RPC ...")
+ * is kept. The text is in a per-thread buffer, valid until the next call
+ * from the same thread. */
+const char *em_strerror_lc(int e);
+
 #endif

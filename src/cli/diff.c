@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/diff.h"
+#include "embers/textout.h"
 #include "embers/units.h"
 
 enum { OPT_TYPE = 1, OPT_SORT, OPT_LIMIT, OPT_FORMAT, OPT_ABSOLUTE };
@@ -27,113 +28,6 @@ struct sides {
 	em_top top[2];
 	em_diff_top t;
 };
-
-/* ---- escaping (the same rules as `embers top`) ------------------------- */
-
-/* Text: control bytes become \t, \n, \r or \xHH so a row stays one line. */
-static void put_text_name(FILE *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\t')
-			fputs("\\t", out);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			putc(c, out);
-	}
-}
-
-/* CSV (RFC 4180): quote a field holding a comma, quote, CR or LF. */
-static void put_csv_field(FILE *out, const char *s, size_t n)
-{
-	size_t i;
-	int quote = 0;
-
-	for (i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (!quote) {
-		fwrite(s, 1, n, out);
-		return;
-	}
-	putc('"', out);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			putc('"', out);
-		putc(s[i], out);
-	}
-	putc('"', out);
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/* A JSON string; invalid UTF-8 bytes become U+FFFD so it always parses. */
-static void put_json_string(FILE *out, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	putc('"', out);
-	while (i < n) {
-		size_t len = utf8_len(s + i, n - i);
-
-		if (len == 0) {
-			fputs("\\ufffd", out);
-			i++;
-			continue;
-		}
-		if (len > 1)
-			fwrite(s + i, 1, len, out);
-		else if (s[i] == '"' || s[i] == '\\')
-			fprintf(out, "\\%c", s[i]);
-		else if (s[i] == '\n')
-			fputs("\\n", out);
-		else if (s[i] == '\t')
-			fputs("\\t", out);
-		else if (s[i] == '\r')
-			fputs("\\r", out);
-		else if (s[i] < 0x20 || s[i] == 0x7f)
-			fprintf(out, "\\u%04x", s[i]);
-		else
-			putc(s[i], out);
-		i += len;
-	}
-	putc('"', out);
-}
 
 /* ---- output ---------------------------------------------------------- */
 
@@ -163,7 +57,7 @@ static void print_csv(FILE *out, const em_diff_top *t, uint32_t n)
 		size_t len;
 		const char *name = row_name(t, r, &len);
 
-		put_csv_field(out, name, len);
+		em_put_csv(out, name, len);
 		fprintf(out, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "\n",
 		    r->self[EM_BASE], r->total[EM_BASE], r->self[EM_NEW], r->total[EM_NEW]);
 	}
@@ -174,9 +68,11 @@ static void put_json_type(FILE *out, const em_profile *p, uint32_t type)
 	const em_sample_type *st = &p->types[type];
 
 	fputs("{\"type\":", out);
-	put_json_string(out, em_profile_cstr(p, st->type), em_name_len(p, st->type));
+	em_put_json(out, em_profile_cstr(p, st->type), em_name_len(p, st->type),
+	    EM_JSON_SHORT);
 	fputs(",\"unit\":", out);
-	put_json_string(out, em_profile_cstr(p, st->unit), em_name_len(p, st->unit));
+	em_put_json(out, em_profile_cstr(p, st->unit), em_name_len(p, st->unit),
+	    EM_JSON_SHORT);
 	putc('}', out);
 }
 
@@ -213,7 +109,7 @@ static void print_json(FILE *out, const struct sides *s, const struct em_diff_ar
 		const char *name = row_name(t, r, &len);
 
 		fputs(i ? ",\n{\"name\":" : "\n{\"name\":", out);
-		put_json_string(out, name, len);
+		em_put_json(out, name, len, EM_JSON_SHORT);
 		fprintf(out, ",\"status\":\"%s\",\"base_self\":%" PRId64 ",\"base_total\":%"
 		    PRId64 ",\"new_self\":%" PRId64 ",\"new_total\":%" PRId64, row_status(r),
 		    r->self[EM_BASE], r->total[EM_BASE], r->self[EM_NEW], r->total[EM_NEW]);
@@ -301,9 +197,10 @@ static void put_type_line(FILE *out, const char *what, const struct sides *s, in
 
 	text_value(buf, sizeof(buf), s->t.sum[side], em_profile_cstr(p, st->unit));
 	fprintf(out, "%s ", what);
-	put_text_name(out, s->path[side], strlen(s->path[side]));
+	em_put_text(out, s->path[side], strlen(s->path[side]), EM_TEXT_SHORT);
 	fputs(": ", out);
-	put_text_name(out, em_profile_cstr(p, st->type), em_name_len(p, st->type));
+	em_put_text(out, em_profile_cstr(p, st->type), em_name_len(p, st->type),
+	    EM_TEXT_SHORT);
 	fprintf(out, ", total %s\n", buf);
 }
 
@@ -363,7 +260,7 @@ static void print_text(FILE *out, const struct sides *s, const struct em_diff_ar
 		for (k = 0; k < 6; k++)
 			fprintf(out, "%*s ", w[k], r.c[k]);
 		putc(' ', out);
-		put_text_name(out, name, len);
+		em_put_text(out, name, len, EM_TEXT_SHORT);
 		if (strcmp(status, "both") != 0)
 			fprintf(out, " (%s)", status);
 		putc('\n', out);

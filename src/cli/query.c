@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/source_opts.h"
+#include "embers/textout.h"
 #include "embers/writer.h"
 
 enum {
@@ -44,75 +45,16 @@ static const char *const subs[] = {
 
 /* ---- output helpers -------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s, or 0 (overlongs, surrogates
- * and values above U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Labels, names and stacks from the server are C strings. JSON spells
+ * every control byte \u00XX, text \xHH (textout.h). */
+static void json_str(FILE *out, const char *s)
 {
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
+	em_put_json(out, s, strlen(s), 0);
 }
 
-/* A JSON string; invalid UTF-8 becomes U+FFFD so the output parses. */
-static void json_str(FILE *out, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n = strlen(str), i = 0;
-
-	putc('"', out);
-	while (i < n) {
-		size_t len = utf8_len(s + i, n - i);
-
-		if (len == 0) {
-			fputs("\\ufffd", out);
-			i++;
-			continue;
-		}
-		if (len > 1)
-			fwrite(s + i, 1, len, out);
-		else if (s[i] == '"' || s[i] == '\\')
-			fprintf(out, "\\%c", s[i]);
-		else if (s[i] < 0x20 || s[i] == 0x7f)
-			fprintf(out, "\\u%04x", s[i]);
-		else
-			putc(s[i], out);
-		i += len;
-	}
-	putc('"', out);
-}
-
-/* Text: control bytes shown as \xHH so one item stays on one line. */
 static void text_str(FILE *out, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			putc(c, out);
-	}
+	em_put_text(out, s, strlen(s), 0);
 }
 
 /* A label value inside a selector: quotes and backslashes escaped. */

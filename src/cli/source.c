@@ -18,6 +18,7 @@
 #include "cli/srcflags.h"
 #include "embers/lines.h"
 #include "embers/source.h"
+#include "embers/textout.h"
 #include "embers/units.h"
 
 enum { OPT_PROFILE = 1, OPT_TYPE, OPT_FORMAT };
@@ -32,43 +33,6 @@ struct source_args {
 };
 
 /* ---- output helpers ---------------------------------------------------- */
-
-/* Text: control bytes other than tab as \xHH, so a row stays one line and
- * a fetched file cannot drive the terminal. */
-static void put_text(FILE *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			putc(c, out);
-	}
-}
-
-/* CSV (RFC 4180): quote fields holding a comma, quote, CR or LF. */
-static void put_csv(FILE *out, const char *s, size_t n)
-{
-	size_t i;
-	int quote = 0;
-
-	for (i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (!quote) {
-		fwrite(s, 1, n, out);
-		return;
-	}
-	putc('"', out);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			putc('"', out);
-		putc(s[i], out);
-	}
-	putc('"', out);
-}
 
 static const char *value_or_dot(char *buf, size_t n, int64_t v, const char *unit)
 {
@@ -94,9 +58,9 @@ static void print_header(const struct ctx *c, const em_func_lines *fl, const cha
 	char a[32], b[32], pct[16];
 
 	fputs("ROUTINE ======================== ", stdout);
-	put_text(stdout, name, nlen);
+	em_put_text(stdout, name, nlen, EM_TEXT_KEEP_TAB);
 	fputs(" in ", stdout);
-	put_text(stdout, file, strlen(file));
+	em_put_text(stdout, file, strlen(file), EM_TEXT_KEEP_TAB);
 	printf("\n%10s %10s (flat, cum) %s of Total\n",
 	    em_fmt_value(a, sizeof(a), fl->self, c->unit),
 	    em_fmt_value(b, sizeof(b), fl->total, c->unit),
@@ -111,18 +75,18 @@ static void print_row(const struct ctx *c, const em_func_lines *fl, const char *
 	char a[32], b[32];
 
 	if (c->csv) {
-		put_csv(stdout, name, nlen);
+		em_put_csv(stdout, name, nlen);
 		putc(',', stdout);
-		put_csv(stdout, file, strlen(file));
+		em_put_csv(stdout, file, strlen(file));
 		printf(",%" PRId64 ",%" PRId64 ",%" PRId64 ",", line, self, total);
-		put_csv(stdout, text ? text : "", text ? tlen : 0);
+		em_put_csv(stdout, text ? text : "", text ? tlen : 0);
 		putc('\n', stdout);
 		return;
 	}
 	printf("%10s %10s %6" PRId64 ":", value_or_dot(a, sizeof(a), self, c->unit),
 	    value_or_dot(b, sizeof(b), total, c->unit), line);
 	if (text)
-		put_text(stdout, text, tlen);
+		em_put_text(stdout, text, tlen, EM_TEXT_KEEP_TAB);
 	putc('\n', stdout);
 }
 
@@ -168,7 +132,7 @@ static void print_function(struct ctx *c, const em_func_lines *fl)
 	if (file[0] == '\0') {
 		if (!c->csv) {
 			fputs("No source information for ", stdout);
-			put_text(stdout, name, nlen);
+			em_put_text(stdout, name, nlen, EM_TEXT_KEEP_TAB);
 			putc('\n', stdout);
 		}
 		return;
@@ -179,10 +143,11 @@ static void print_function(struct ctx *c, const em_func_lines *fl)
 		c->warned = 1;
 	}
 	if (!c->csv) {
+		const char *where = sf.data == NULL ? sf.why : sf.origin;
+
 		print_header(c, fl, name, nlen, file);
 		fputs(sf.data == NULL ? " Error: " : " Source: ", stdout);
-		put_text(stdout, sf.data == NULL ? sf.why : sf.origin,
-		    strlen(sf.data == NULL ? sf.why : sf.origin));
+		em_put_text(stdout, where, strlen(where), EM_TEXT_KEEP_TAB);
 		putc('\n', stdout);
 	}
 	print_rows(c, fl, name, nlen, file, &sf);

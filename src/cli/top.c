@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/diff.h"
 #include "cli/source_opts.h"
+#include "embers/textout.h"
 #include "embers/top.h"
 #include "embers/units.h"
 
@@ -26,122 +27,6 @@ struct top_args {
 	enum top_format format;
 	struct em_srv_args srv; /* --url ... instead of FILE */
 };
-
-/* ---- escaping -------------------------------------------------------- */
-
-/* Text: control bytes become \t, \n, \r or \xHH so a row stays one line. */
-static void put_text_name(FILE *out, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\t')
-			fputs("\\t", out);
-		else if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			putc(c, out);
-	}
-}
-
-/* CSV (RFC 4180): quote a field holding a comma, quote, CR or LF and
- * double the quotes inside. Other bytes are written as they are. */
-static void put_csv_field(FILE *out, const char *s, size_t n)
-{
-	size_t i;
-	int quote = 0;
-
-	for (i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (!quote) {
-		fwrite(s, 1, n, out);
-		return;
-	}
-	putc('"', out);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			putc('"', out);
-		putc(s[i], out);
-	}
-	putc('"', out);
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. Rejects
- * overlong forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/* A JSON string; invalid UTF-8 bytes become U+FFFD so the output always
- * parses (as Go's encoding/json does). */
-static void put_json_string(FILE *out, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	putc('"', out);
-	while (i < n) {
-		size_t len = utf8_len(s + i, n - i);
-
-		if (len == 0) {
-			fputs("\\ufffd", out);
-			i++;
-			continue;
-		}
-		if (len > 1) {
-			fwrite(s + i, 1, len, out);
-		} else if (s[i] == '"' || s[i] == '\\') {
-			putc('\\', out);
-			putc(s[i], out);
-		} else if (s[i] == '\n') {
-			fputs("\\n", out);
-		} else if (s[i] == '\t') {
-			fputs("\\t", out);
-		} else if (s[i] == '\r') {
-			fputs("\\r", out);
-		} else if (s[i] < 0x20 || s[i] == 0x7f) {
-			fprintf(out, "\\u%04x", s[i]);
-		} else {
-			putc(s[i], out);
-		}
-		i += len;
-	}
-	putc('"', out);
-}
 
 /* ---- output formats -------------------------------------------------- */
 
@@ -160,7 +45,7 @@ static void print_csv(FILE *out, const em_profile *p, const em_top *t, uint32_t 
 		size_t len;
 		const char *name = func_name(p, t->rows[i].func, &len);
 
-		put_csv_field(out, name, len);
+		em_put_csv(out, name, len);
 		fprintf(out, ",%" PRId64 ",%" PRId64 "\n", t->rows[i].self, t->rows[i].total);
 	}
 }
@@ -171,16 +56,18 @@ static void print_json(FILE *out, const em_profile *p, const em_top *t, uint32_t
 	uint32_t i;
 
 	fputs("{\"sample_type\":", out);
-	put_json_string(out, em_profile_cstr(p, st->type), em_name_len(p, st->type));
+	em_put_json(out, em_profile_cstr(p, st->type), em_name_len(p, st->type),
+	    EM_JSON_SHORT);
 	fputs(",\"unit\":", out);
-	put_json_string(out, em_profile_cstr(p, st->unit), em_name_len(p, st->unit));
+	em_put_json(out, em_profile_cstr(p, st->unit), em_name_len(p, st->unit),
+	    EM_JSON_SHORT);
 	fprintf(out, ",\"total\":%" PRId64 ",\"functions\":[", t->total);
 	for (i = 0; i < n; i++) {
 		size_t len;
 		const char *name = func_name(p, t->rows[i].func, &len);
 
 		fputs(i ? ",\n{\"name\":" : "\n{\"name\":", out);
-		put_json_string(out, name, len);
+		em_put_json(out, name, len, EM_JSON_SHORT);
 		fprintf(out, ",\"self\":%" PRId64 ",\"total\":%" PRId64 "}",
 		    t->rows[i].self, t->rows[i].total);
 	}
@@ -251,7 +138,8 @@ static int print_text(FILE *out, const em_profile *p, const em_top *t, uint32_t 
 	}
 	text_value(buf, sizeof(buf), t->total, unit);
 	fputs("Type: ", out);
-	put_text_name(out, em_profile_cstr(p, st->type), em_name_len(p, st->type));
+	em_put_text(out, em_profile_cstr(p, st->type), em_name_len(p, st->type),
+	    EM_TEXT_SHORT);
 	fprintf(out, "\nShowing %" PRIu32 " of %" PRIu32 " functions, total %s\n",
 	    n, t->n, buf);
 	fprintf(out, "%*s %*s %*s %*s %*s  %s\n", w[0], "self", w[1], "self%",
@@ -265,7 +153,7 @@ static int print_text(FILE *out, const em_profile *p, const em_top *t, uint32_t 
 		text_cells(&r, &t->rows[i], sum, t->total, unit);
 		fprintf(out, "%*s %*s %*s %*s %*s  ", w[0], r.self, w[1], r.self_pct,
 		    w[2], r.sum_pct, w[3], r.total, w[4], r.total_pct);
-		put_text_name(out, name, len);
+		em_put_text(out, name, len, EM_TEXT_SHORT);
 		putc('\n', out);
 	}
 	return 0;

@@ -31,7 +31,7 @@ static int write_stdout(int (*fn)(FILE *, void *, em_error *), void *ctx,
 		return -1;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
-		return em_error_set(err, "'stdout': %s", strerror(errno ? errno : EIO));
+		return em_error_set(err, "'stdout': %s", em_strerror_lc(errno ? errno : EIO));
 	return 0;
 }
 
@@ -63,10 +63,10 @@ static int fill_temp(FILE *out, const char *path,
 		int e = errno ? errno : EIO;
 
 		fclose(out);
-		return em_error_set(err, "'%s': %s", path, strerror(e));
+		return em_error_set(err, "'%s': %s", path, em_strerror_lc(e));
 	}
 	if (fclose(out) != 0)
-		return em_error_set(err, "'%s': %s", path, strerror(errno));
+		return em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 	return 0;
 }
 
@@ -88,20 +88,20 @@ int em_write_file_atomic(const char *path,
 	memcpy(tmp + len, ".XXXXXX", sizeof(".XXXXXX"));
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		em_error_set(err, "'%s': %s", path, strerror(errno));
+		em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 		free(tmp);
 		return -1;
 	}
 	/* mkstemp creates 0600; an export should look like any other file */
 	if (fchmod(fd, default_mode()) < 0 || (out = fdopen(fd, "wb")) == NULL) {
-		em_error_set(err, "'%s': %s", path, strerror(errno));
+		em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 		close(fd);
 		goto fail;
 	}
 	if (fill_temp(out, path, fn, ctx, err) < 0)
 		goto fail;
 	if (rename(tmp, path) < 0) {
-		em_error_set(err, "'%s': %s", path, strerror(errno));
+		em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 		goto fail;
 	}
 	free(tmp);

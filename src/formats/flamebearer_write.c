@@ -9,85 +9,15 @@
  * index), x-delta measured from the end of the previous node on the row.
  * A node's self is drawn at its left, so its first child starts at
  * x + self; children follow in name order (the em_tree order).
- * Names may hold any bytes: the JSON escaper replaces invalid UTF-8 with
- * U+FFFD so the output is always valid JSON. */
+ * Names may hold any bytes: em_put_json (textout.c) replaces invalid UTF-8
+ * with U+FFFD so the output is always valid JSON. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "embers/textout.h"
 #include "embers/tree.h"
 #include "embers/writer.h"
-
-/* Length of the well-formed UTF-8 sequence at s, or 0 with *bad set to the
- * length of the maximal ill-formed part (replaced by one U+FFFD). */
-static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		need = 1;
-	else if (c == 0xE0)
-		need = 2, lo = 0xA0;
-	else if (c == 0xED)
-		need = 2, hi = 0x9F;
-	else if (c >= 0xE1 && c <= 0xEF)
-		need = 2;
-	else if (c == 0xF0)
-		need = 3, lo = 0x90;
-	else if (c == 0xF4)
-		need = 3, hi = 0x8F;
-	else if (c >= 0xF1 && c <= 0xF3)
-		need = 3;
-	else {
-		*bad = 1;
-		return 0;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i >= n || s[i] < lo || s[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
-}
-
-static void put_json_string(FILE *out, const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, len, bad;
-
-	putc('"', out);
-	while (i < n) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\') {
-			putc('\\', out);
-			putc(c, out);
-			i++;
-		} else if (c < 0x20) {
-			const char *e = c == '\n' ? "\\n" : c == '\t' ? "\\t" :
-			    c == '\r' ? "\\r" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
-
-			if (e != NULL)
-				fputs(e, out);
-			else
-				fprintf(out, "\\u%04x", c);
-			i++;
-		} else if ((len = utf8_seq(s + i, n - i, &bad)) > 0) {
-			fwrite(s + i, 1, len, out);
-			i += len;
-		} else {
-			fputs("\xEF\xBF\xBD", out);
-			i += bad;
-		}
-	}
-	putc('"', out);
-}
 
 static void put_i64(FILE *out, int64_t v)
 {
@@ -156,7 +86,8 @@ static void put_names(FILE *out, const fb_ctx *c)
 		em_func_id f = c->order[i];
 
 		putc(',', out);
-		put_json_string(out, em_func_name(p, f), em_strtab_len(p->strs, p->funcs[f].name));
+		em_put_json(out, em_func_name(p, f), em_strtab_len(p->strs, p->funcs[f].name),
+		    EM_JSON_FLAMEBEARER);
 	}
 	putc(']', out);
 }
@@ -237,10 +168,12 @@ static void put_metadata(FILE *out, const em_profile *p, uint32_t type)
 
 	fputs("\"metadata\":{\"format\":\"single\",\"spyName\":\"\",\"sampleRate\":", out);
 	fprintf(out, "%u,\"units\":", (unsigned)rate);
-	put_json_string(out, units, units == unit ?
-	    em_strtab_len(p->strs, p->types[type].unit) : strlen(units));
+	em_put_json(out, units, units == unit ?
+	    em_strtab_len(p->strs, p->types[type].unit) : strlen(units),
+	    EM_JSON_FLAMEBEARER);
 	fputs(",\"name\":", out);
-	put_json_string(out, name, em_strtab_len(p->strs, p->types[type].type));
+	em_put_json(out, name, em_strtab_len(p->strs, p->types[type].type),
+	    EM_JSON_FLAMEBEARER);
 	putc('}', out);
 }
 
@@ -277,7 +210,7 @@ int em_write_flamebearer(FILE *out, const em_profile *p, uint32_t type, em_error
 	put_metadata(out, p, type);
 	fputs(",\"timeline\":null}\n", out);
 	if (fflush(out) != 0 || ferror(out)) {
-		em_error_set(err, "write error: %s", strerror(errno ? errno : EIO));
+		em_error_set(err, "write error: %s", em_strerror_lc(errno ? errno : EIO));
 		goto out;
 	}
 	rc = 0;

@@ -273,7 +273,7 @@ static int write_lines(FILE *out, const folded_ctx *fc, const stack_ref *r,
 		i = j;
 	}
 	if (fflush(out) != 0 || ferror(out))
-		return em_error_set(err, "write error: %s", strerror(errno ? errno : EIO));
+		return em_error_set(err, "write error: %s", em_strerror_lc(errno ? errno : EIO));
 	return 0;
 }
 

@@ -466,7 +466,7 @@ int em_write_pprof(FILE *out, const em_profile *p, em_error *err)
 	errno = 0;
 	put_profile(&c);
 	if (c.w->failed || z_pump(c.w, Z_FINISH) < 0 || fflush(out) != 0 || ferror(out)) {
-		em_error_set(err, "write error: %s", strerror(errno ? errno : EIO));
+		em_error_set(err, "write error: %s", em_strerror_lc(errno ? errno : EIO));
 		goto out;
 	}
 	rc = 0;

@@ -391,20 +391,9 @@ out:
 	return p;
 }
 
-/* strerror with a lower-case first letter, git style. */
 static void set_errno_error(em_error *err, const char *what, int e)
 {
-	char buf[128];
-	const char *s = strerror(e);
-	size_t k = strlen(s);
-
-	if (k >= sizeof(buf))
-		k = sizeof(buf) - 1;
-	memcpy(buf, s, k);
-	buf[k] = '\0';
-	if (k > 1 && isupper((unsigned char)buf[0]) && !isupper((unsigned char)buf[1]))
-		buf[0] = (char)tolower((unsigned char)buf[0]);
-	em_error_set(err, "%s: %s", what, buf);
+	em_error_set(err, "%s: %s", what, em_strerror_lc(e));
 }
 
 /* Read all of fd, whatever stat says (pipes and stdin have no size). */

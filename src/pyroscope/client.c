@@ -60,13 +60,6 @@ static void curl_init(void)
 
 /* ---- setup ----------------------------------------------------------- */
 
-/* strerror in lower case, as the rest of our messages (git style). */
-static void os_error(char *buf, size_t n, int e)
-{
-	snprintf(buf, n, "%s", strerror(e));
-	buf[0] = (char)tolower((unsigned char)buf[0]);
-}
-
 static char *dup_or_null(const char *s, int *oom)
 {
 	char *d;
@@ -197,10 +190,8 @@ em_pyro_client *em_pyro_client_new(const em_pyro_conf *conf, em_error *err)
 		return NULL;
 	}
 	if (conf->ca_cert != NULL && access(conf->ca_cert, R_OK) != 0) {
-		char why[128];
-
-		os_error(why, sizeof(why), errno);
-		em_error_set(err, "'%s': cannot read CA certificates: %s", conf->ca_cert, why);
+		em_error_set(err, "'%s': cannot read CA certificates: %s", conf->ca_cert,
+		    em_strerror_lc(errno));
 		return NULL;
 	}
 	cl = calloc(1, sizeof(*cl));
@@ -515,7 +506,7 @@ static int transfer_error(em_pyro_client *cl, CURLcode rc, em_error *err)
 	case CURLE_COULDNT_CONNECT:
 		curl_easy_getinfo(cl->easy, CURLINFO_OS_ERRNO, &oserr);
 		if (oserr)
-			os_error(why, sizeof(why), (int)oserr);
+			snprintf(why, sizeof(why), "%s", em_strerror_lc((int)oserr));
 		else
 			snprintf(why, sizeof(why), "connection failed");
 		return fail(cl, EM_PYRO_E_CONNECT, "unavailable", err,

@@ -496,7 +496,7 @@ static int cfg_load(struct cfg *cfg, int *missing, em_error *err)
 			*missing = 1;
 			return 0;
 		}
-		return em_error_set(err, "'%s': %s", cfg->path, strerror(errno));
+		return em_error_set(err, "'%s': %s", cfg->path, em_strerror_lc(errno));
 	}
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(f);

@@ -54,7 +54,7 @@ em_pyro_job *em_pyro_job_start(em_pyro_client *cl, em_pyro_job_fn fn, void *arg,
 		return NULL;
 	}
 	if (pipe(j->pipe) < 0) {
-		em_error_set(err, "cannot create a pipe: %s", strerror(errno));
+		em_error_set(err, "cannot create a pipe: %s", em_strerror_lc(errno));
 		free(j);
 		return NULL;
 	}
@@ -71,7 +71,7 @@ em_pyro_job *em_pyro_job_start(em_pyro_client *cl, em_pyro_job_fn fn, void *arg,
 		close(j->pipe[0]);
 		close(j->pipe[1]);
 		free(j);
-		em_error_set(err, "cannot start a thread: %s", strerror(e));
+		em_error_set(err, "cannot start a thread: %s", em_strerror_lc(e));
 		return NULL;
 	}
 	return j;

@@ -156,7 +156,7 @@ static int make_dirs(char *path, size_t base_len, em_error *err)
 	for (s = path + base_len; (s = strchr(s + 1, '/')) != NULL; ) {
 		*s = '\0';
 		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-			em_error_set(err, "'%s': %s", path, strerror(errno));
+			em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 			*s = '/';
 			return -1;
 		}
@@ -179,7 +179,7 @@ static int make_base(const char *dir, em_error *err)
 		return em_error_set(err, "out of memory");
 	r = make_dirs(d, 0, err);
 	if (r == 0 && mkdir(d, 0700) < 0 && errno != EEXIST)
-		r = em_error_set(err, "'%s': %s", d, strerror(errno));
+		r = em_error_set(err, "'%s': %s", d, em_strerror_lc(errno));
 	free(d);
 	return r;
 }
@@ -219,22 +219,22 @@ int em_cache_put(const char *dir, const char *key, const char *body, size_t len,
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		em_error_set(err, "'%s': %s", tmp, strerror(errno));
+		em_error_set(err, "'%s': %s", tmp, em_strerror_lc(errno));
 		goto out;
 	}
 	if (write_all(fd, body, len) < 0) {
-		em_error_set(err, "'%s': %s", tmp, strerror(errno));
+		em_error_set(err, "'%s': %s", tmp, em_strerror_lc(errno));
 		close(fd);
 		unlink(tmp);
 		goto out;
 	}
 	if (close(fd) < 0) {
-		em_error_set(err, "'%s': %s", tmp, strerror(errno));
+		em_error_set(err, "'%s': %s", tmp, em_strerror_lc(errno));
 		unlink(tmp);
 		goto out;
 	}
 	if (rename(tmp, path) < 0) {
-		em_error_set(err, "'%s': %s", path, strerror(errno));
+		em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 		unlink(tmp);
 		goto out;
 	}

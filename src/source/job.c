@@ -67,7 +67,7 @@ em_source_job *em_source_job_start(em_source *s, const char *func, const char *p
 		return NULL;
 	}
 	if (pipe(j->pipe) < 0) {
-		em_error_set(err, "pipe: %s", strerror(errno));
+		em_error_set(err, "pipe: %s", em_strerror_lc(errno));
 		job_free(j);
 		return NULL;
 	}

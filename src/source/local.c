@@ -71,14 +71,14 @@ int em_local_read(const char *root_real, const char *rel, size_t max_bytes,
 		free(joined);
 		if (e == ENOENT || e == ENOTDIR)
 			return em_error_set(err, "'%s': not found in the source directory", rel), EM_MISSING;
-		return em_error_set(err, "'%s': %s", rel, strerror(e));
+		return em_error_set(err, "'%s': %s", rel, em_strerror_lc(e));
 	}
 	free(joined);
 	if (!inside(root_real, real))
 		return em_error_set(err, "'%s': leads outside the source directory", rel);
 	fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return em_error_set(err, "'%s': %s", rel, strerror(errno));
+		return em_error_set(err, "'%s': %s", rel, em_strerror_lc(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		if (S_ISDIR(st.st_mode))

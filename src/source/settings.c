@@ -90,7 +90,8 @@ static int read_config(em_source_opts *o, em_error *err)
 		return 0;
 	fp = fopen(path, "rb");
 	if (fp == NULL) {
-		r = errno == ENOENT ? 0 : em_error_set(err, "'%s': %s", path, strerror(errno));
+		r = errno == ENOENT ? 0 :
+		    em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 		free(path);
 		return r;
 	}

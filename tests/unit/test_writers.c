@@ -1080,13 +1080,15 @@ static void test_atomic(void)
 
 	snprintf(bad, sizeof(bad), "%s/missing/out.txt", dir);
 	is_int(em_write_file_atomic(bad, write_hello, "x", &err), -1, "atomic: missing directory");
-	ok(strstr(err.msg, bad) != NULL && strstr(err.msg, "No such file") != NULL,
-	    "atomic: missing directory error '%s'", err.msg);
+	ok(strstr(err.msg, bad) != NULL && strstr(err.msg, "': no such file") != NULL,
+	    "atomic: missing directory error '%s' (strerror in lower case)", err.msg);
 	snprintf(bad, sizeof(bad), "%s/file/out.txt", dir);
 	snprintf(path, sizeof(path), "%s/file", dir);
 	em_write_file_atomic(path, write_hello, "x", &err);
 	is_int(em_write_file_atomic(bad, write_hello, "x", &err), -1,
 	    "atomic: a file where the directory should be");
+	ok(strstr(err.msg, "': not a directory") != NULL,
+	    "atomic: file as directory error '%s' (strerror in lower case)", err.msg);
 	unlink(path);
 
 	fflush(stdout);
@@ -1094,6 +1096,23 @@ static void test_atomic(void)
 	    "atomic: '-' writes to stdout");
 	rmdir(dir);
 	umask(old);
+}
+
+/* em_strerror_lc: libc's text with a lower-case first letter, except
+ * an all-capitals word. */
+static void test_strerror_lc(void)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "%s", strerror(ENOTDIR));
+	want[0] = (char)(want[0] >= 'A' && want[0] <= 'Z' ? want[0] - 'A' + 'a' : want[0]);
+	is_str(em_strerror_lc(ENOTDIR), want, "strerror_lc: first letter lowered, rest as libc");
+	ok(em_strerror_lc(ENOENT)[0] == 'n', "strerror_lc: '%s'", em_strerror_lc(ENOENT));
+#ifdef EDOTDOT
+	snprintf(want, sizeof(want), "%s", strerror(EDOTDOT));
+	if (want[0] >= 'A' && want[0] <= 'Z' && want[1] >= 'A' && want[1] <= 'Z')
+		is_str(em_strerror_lc(EDOTDOT), want, "strerror_lc: capitals kept ('RFS ...')");
+#endif
 }
 
 /* Every writer notices a full disk and leaves no file behind. */
@@ -1149,6 +1168,7 @@ int main(void)
 	test_json_escaping();
 	test_empty();
 	test_atomic();
+	test_strerror_lc();
 	test_write_errors();
 	return done();
 }
