@@ -320,6 +320,14 @@ static int differential_types(struct sides *s, const struct em_diff_args *a)
 
 static int load(struct sides *s, const struct em_diff_args *a)
 {
+	int rc;
+
+	if (em_cli_diff_server_used(a)) {
+		rc = em_cli_diff_server_load(a, s->p, s->path);
+		if (rc == EM_EXIT_OK && choose_types(s, a->type) < 0)
+			rc = EM_EXIT_USAGE;
+		return rc;
+	}
 	s->path[EM_BASE] = a->base;
 	s->path[EM_NEW] = a->nw ? a->nw : a->base;
 	s->p[EM_BASE] = em_cli_load(a->base);
@@ -391,9 +399,13 @@ int em_cli_diff(const struct em_diff_args *a)
 
 	memset(&s, 0, sizeof(s));
 	rc = load(&s, a);
-	if (rc == EM_EXIT_OK)
+	if (rc == EM_EXIT_OK && a->format == EM_DIFF_FLAMEGRAPH)
+		rc = em_cli_diff_print_flamegraph(stdout, s.p[EM_BASE], s.type[EM_BASE],
+		    s.p[EM_NEW], s.type[EM_NEW], a->srv && a->srv->max_nodes > 0 ?
+		    a->srv->max_nodes : EM_DIFF_DEFAULT_MAX_NODES);
+	else if (rc == EM_EXIT_OK)
 		rc = compare(&s);
-	if (rc == EM_EXIT_OK) {
+	if (rc == EM_EXIT_OK && a->format != EM_DIFF_FLAMEGRAPH) {
 		em_diff_top_sort(&s.t, a->sort, a->scale, 0);
 		n = s.t.n;
 		if (a->limit > 0 && (uint64_t)a->limit < n)
@@ -426,6 +438,7 @@ int em_cli_top_diff(const char *base, const char *nw, const char *type, em_sort 
 	a.limit = limit;
 	a.format = format;
 	a.scale = EM_DIFF_NORMALISED;
+	a.srv = NULL;
 	return em_cli_diff(&a);
 }
 
@@ -439,6 +452,8 @@ static int parse_format(const char *s, enum em_diff_format *out)
 		*out = EM_DIFF_CSV;
 	else if (strcmp(s, "json") == 0)
 		*out = EM_DIFF_JSON;
+	else if (strcmp(s, "flamegraph-json") == 0)
+		*out = EM_DIFF_FLAMEGRAPH;
 	else
 		return -1;
 	return 0;
@@ -452,6 +467,7 @@ static int parse_args(struct em_diff_args *a, int argc, char **argv, int *done)
 		{ "limit", 0, EM_OPT_ARG, OPT_LIMIT },
 		{ "format", 0, EM_OPT_ARG, OPT_FORMAT },
 		{ "absolute", 0, EM_OPT_NOARG, OPT_ABSOLUTE },
+		EM_CLI_DIFF_SERVER_OPTS,
 		{ NULL, 0, 0, 0 },
 	};
 	struct em_opts st;
@@ -493,15 +509,20 @@ static int parse_args(struct em_diff_args *a, int argc, char **argv, int *done)
 		case OPT_FORMAT:
 			if (parse_format(st.arg, &a->format) < 0)
 				return em_cli_usage_error(&em_cmd_diff,
-				    "unknown format '%s' (use text, csv or json)", st.arg);
+				    "unknown format '%s' (use text, csv, json or flamegraph-json)", st.arg);
 			break;
 		case OPT_ABSOLUTE:
 			a->scale = EM_DIFF_ABSOLUTE;
 			break;
+		default:
+			if (em_cli_diff_server_opt(a->srv, r, st.arg) < 0)
+				return EM_EXIT_USAGE;
+			break;
 		}
 	}
-	if (a->base == NULL)
-		return em_cli_usage_error(&em_cmd_diff, "no profile file given");
+	if (a->base == NULL && !em_cli_diff_server_used(a))
+		return em_cli_usage_error(&em_cmd_diff, "no profile file given (or --url "
+		    "and --query for a server)");
 	if (a->nw != NULL && strcmp(a->base, "-") == 0 && strcmp(a->nw, "-") == 0)
 		return em_cli_usage_error(&em_cmd_diff, "standard input can be read only once");
 	return EM_EXIT_OK;
@@ -510,8 +531,12 @@ static int parse_args(struct em_diff_args *a, int argc, char **argv, int *done)
 static int diff_run(int argc, char **argv)
 {
 	struct em_diff_args a = { NULL, NULL, NULL, EM_DSORT_SELF_CHANGE, 20, EM_DIFF_TEXT,
-		EM_DIFF_NORMALISED };
+		EM_DIFF_NORMALISED, NULL };
+	struct em_diff_srv srv;
 	int done = 0, rc;
+
+	em_diff_srv_init(&srv);
+	a.srv = &srv;
 
 	rc = parse_args(&a, argc, argv, &done);
 	if (rc != EM_EXIT_OK || done)
@@ -521,7 +546,8 @@ static int diff_run(int argc, char **argv)
 
 const struct em_cmd em_cmd_diff = {
 	"diff",
-	"diff [options] BASE NEW | diff [options] DIFF.folded",
+	"diff [options] BASE NEW | diff [options] DIFF.folded |\n"
+	"       diff [options] [BASE] --url URL --query SEL [--base-query SEL] [--compare W]",
 	"compare two profiles function by function",
 	"options:\n"
 	"  --sample-type NAME|INDEX  which sample type (default: NEW's default, and the\n"
@@ -530,9 +556,19 @@ const struct em_cmd em_cmd_diff = {
 	"                            change), base-self, new-self, base-total,\n"
 	"                            new-total or name; changes largest growth first\n"
 	"  --limit N                 print the first N rows; 0 prints all (default: 20)\n"
-	"  --format text|csv|json    output format (default: text)\n"
+	"  --format FORMAT           text (the default), csv, json, or flamegraph-json\n"
+	"                            (the diff flame graph as Pyroscope's Diff reply)\n"
+	"  --max-nodes N             flamegraph-json: at most N nodes (default 8192)\n"
 	"  --absolute                compare raw values instead of shares of each total\n"
 	"  -h, --help                show this help\n"
+	"server sides (with the server options below; the query is the new side):\n"
+	"  --base-query SEL          the base's label selector (default: --query)\n"
+	"  --base-from T, --base-to T  the base's time range\n"
+	"  --compare previous|DUR    the base range: the one just before, or DUR\n"
+	"                            (e.g. 24h) earlier\n"
+	"  A BASE file with server options is compared against the server's query.\n"
+	"\n"
+	EM_CLI_SERVER_HELP
 	"\n"
 	"With one file, it must be a differential folded file ('stack before after',\n"
 	"as difffolded.pl writes): before is the base, after the new profile.\n"

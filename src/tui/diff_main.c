@@ -36,6 +36,7 @@ static int parse(int argc, char **argv, struct em_diff_args *a, const char **the
 		{ "sample-type", 0, EM_OPT_ARG, OPT_TYPE },
 		{ "absolute", 0, EM_OPT_NOARG, OPT_ABSOLUTE },
 		{ "theme", 0, EM_OPT_ARG, OPT_THEME },
+		EM_CLI_DIFF_SERVER_OPTS,
 		{ NULL, 0, 0, 0 },
 	};
 	struct em_opts st;
@@ -55,10 +56,10 @@ static int parse(int argc, char **argv, struct em_diff_args *a, const char **the
 			a->nw = st.arg;
 		else if (r == EM_OPTS_OPERAND)
 			return em_cli_usage_error(&em_cmd_diff, "too many arguments: '%s'", st.arg);
-		else
+		else if (r < 0 || em_cli_diff_server_opt(a->srv, r, st.arg) <= 0)
 			return EM_EXIT_USAGE;
 	}
-	if (a->base == NULL)
+	if (a->base == NULL && !em_cli_diff_server_used(a))
 		return em_cli_usage_error(&em_cmd_diff, "no profile file given");
 	if (a->nw != NULL && strcmp(a->base, "-") == 0 && strcmp(a->nw, "-") == 0)
 		return em_cli_usage_error(&em_cmd_diff, "standard input can be read only once");
@@ -128,7 +129,8 @@ static void run(struct em_dview *v, struct em_screen *scr, int utf8)
 int em_tui_diff_main(int argc, char **argv)
 {
 	struct em_diff_args a = { NULL, NULL, NULL, EM_DSORT_SELF_CHANGE, 20, EM_DIFF_TEXT,
-		EM_DIFF_NORMALISED };
+		EM_DIFF_NORMALISED, NULL };
+	struct em_diff_srv srv;
 	const char *theme_name = NULL;
 	struct em_theme theme;
 	struct em_screen scr = { 0, 0, NULL, 0 };
@@ -142,6 +144,8 @@ int em_tui_diff_main(int argc, char **argv)
 		return em_cmd_diff.run(argc, argv);
 	setlocale(LC_ALL, "");
 	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	em_diff_srv_init(&srv);
+	a.srv = &srv;
 	rc = parse(argc, argv, &a, &theme_name);
 	if (rc != EM_EXIT_OK)
 		return rc;
@@ -153,8 +157,9 @@ int em_tui_diff_main(int argc, char **argv)
 	rc = em_cli_diff_open(&a, p, type);
 	if (rc != EM_EXIT_OK)
 		return rc;
-	if (em_dview_init(&v, p[EM_BASE], type[EM_BASE], base_name(a.base), p[EM_NEW],
-	    type[EM_NEW], a.nw ? base_name(a.nw) : "after", &theme, &err) < 0) {
+	if (em_dview_init(&v, p[EM_BASE], type[EM_BASE], a.base ? base_name(a.base) :
+	    srv.label[EM_BASE], p[EM_NEW], type[EM_NEW], a.nw ? base_name(a.nw) :
+	    srv.srv.used ? srv.label[EM_NEW] : "after", &theme, &err) < 0) {
 		em_cli_error("%s", err.msg);
 		if (p[EM_NEW] != p[EM_BASE])
 			em_profile_free(p[EM_NEW]);

@@ -444,7 +444,8 @@ def combine(left, right):
 
 def flamegraph_diff(left, right, max_nodes):
     root = combine(left, right)
-    nodes = _all_nodes(root)
+    # Pyroscope's combineMinValues counts the synthetic root too
+    nodes = [root] + _all_nodes(root)
     minval = min_value([max(n.lt, n.rt) for n in nodes], max_nodes)
     names, index, levels = ["total"], {"": 0}, []
     max_self = 0
