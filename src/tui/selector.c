@@ -275,7 +275,7 @@ static int matchers(struct lex *l, struct em_selector *out)
 {
 	for (;;) {
 		char *nm = NULL, *val = NULL;
-		int o;
+		int o = EM_OP_EQ;
 
 		skip_ws(l);
 		if (l->s[l->i] == '}')

@@ -80,8 +80,8 @@ void em_srv_timeline_sync(struct em_srv *s)
 {
 	if (s->tl_h <= 0 || s->ptype == NULL || s->screen != EM_SRV_VIEW)
 		return;
-	if (em_tl_setup(&s->tl, s->start_ms, s->end_ms, s->w) < 0)
-		return;
+	if (em_tl_setup(&s->tl, s->start_ms, s->end_ms, s->w) < 0 || s->deferred)
+		return; /* the axis now, the data after the first profile */
 	if (s->tl.start_ms == s->tl_req_start && s->tl.end_ms == s->tl_req_end &&
 	    s->tl.step_ms == s->tl_req_step)
 		return;
@@ -117,6 +117,9 @@ void em_srv_reload(struct em_srv *s)
 	em_srv_request_profile(s, NULL, 0);
 	s->tl_req_start = s->tl_req_end = s->tl_req_step = 0;
 	em_srv_layout(s);
+	/* the first frame comes first: until a profile is shown the server
+	 * works on nothing else (the timeline follows it) */
+	s->deferred = s->ui == NULL;
 	em_srv_timeline_sync(s);
 }
 
@@ -357,53 +360,43 @@ void em_srv_detail(struct em_srv *s)
 	em_names_free(z, n);
 }
 
-/* A source settings copy for a new ui (the ui takes its strings). */
+/* dst = a copy of o (dst's old strings are not freed). -1 on OOM. */
+static int copy_source_opts(em_source_opts *dst, const em_source_opts *o)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->offline = o->offline;
+	dst->max_bytes = o->max_bytes;
+	dst->connect_timeout_ms = o->connect_timeout_ms;
+	dst->timeout_ms = o->timeout_ms;
+	if (em_source_opts_set(&dst->source_dir, o->source_dir) < 0 ||
+	    em_source_opts_set(&dst->repo, o->repo) < 0 ||
+	    em_source_opts_set(&dst->ref, o->ref) < 0 ||
+	    em_source_opts_set(&dst->root_path, o->root_path) < 0 ||
+	    em_source_opts_set(&dst->raw_url, o->raw_url) < 0 ||
+	    em_source_opts_set(&dst->token, o->token) < 0 ||
+	    em_source_opts_set(&dst->cache_dir, o->cache_dir) < 0 ||
+	    em_source_opts_set(&dst->googlesource_url, o->googlesource_url) < 0)
+		return -1;
+	return 0;
+}
+
+/* Every new ui gets its own copy of the settings (it takes the strings). */
 static void give_source_opts(struct em_srv *s, struct em_ui *ui)
 {
-	const em_source_opts *o = &s->srcopts;
 	em_source_opts c;
 
 	if (!s->have_srcopts)
 		return;
-	memset(&c, 0, sizeof(c));
-	c.offline = o->offline;
-	c.max_bytes = o->max_bytes;
-	c.connect_timeout_ms = o->connect_timeout_ms;
-	c.timeout_ms = o->timeout_ms;
-	if (em_source_opts_set(&c.source_dir, o->source_dir) < 0 ||
-	    em_source_opts_set(&c.repo, o->repo) < 0 ||
-	    em_source_opts_set(&c.ref, o->ref) < 0 ||
-	    em_source_opts_set(&c.root_path, o->root_path) < 0 ||
-	    em_source_opts_set(&c.raw_url, o->raw_url) < 0 ||
-	    em_source_opts_set(&c.token, o->token) < 0 ||
-	    em_source_opts_set(&c.cache_dir, o->cache_dir) < 0 ||
-	    em_source_opts_set(&c.googlesource_url, o->googlesource_url) < 0 ||
-	    em_ui_source_settings(ui, &c) < 0)
+	if (copy_source_opts(&c, &s->srcopts) < 0 || em_ui_source_settings(ui, &c) < 0)
 		em_source_opts_free(&c);
 }
 
 int em_srv_source_opts(struct em_srv *s, const em_source_opts *o)
 {
-	em_source_opts *d = &s->srcopts;
-
 	if (s->have_srcopts)
-		em_source_opts_free(d);
-	memset(d, 0, sizeof(*d));
+		em_source_opts_free(&s->srcopts);
 	s->have_srcopts = 1;
-	d->offline = o->offline;
-	d->max_bytes = o->max_bytes;
-	d->connect_timeout_ms = o->connect_timeout_ms;
-	d->timeout_ms = o->timeout_ms;
-	if (em_source_opts_set(&d->source_dir, o->source_dir) < 0 ||
-	    em_source_opts_set(&d->repo, o->repo) < 0 ||
-	    em_source_opts_set(&d->ref, o->ref) < 0 ||
-	    em_source_opts_set(&d->root_path, o->root_path) < 0 ||
-	    em_source_opts_set(&d->raw_url, o->raw_url) < 0 ||
-	    em_source_opts_set(&d->token, o->token) < 0 ||
-	    em_source_opts_set(&d->cache_dir, o->cache_dir) < 0 ||
-	    em_source_opts_set(&d->googlesource_url, o->googlesource_url) < 0)
-		return -1;
-	return 0;
+	return copy_source_opts(&s->srcopts, o);
 }
 
 /* The ui is busy with something a swap would break: a prompt, the help,
@@ -439,11 +432,20 @@ static void install(struct em_srv *s, struct em_ui *ui, int exact, char **cs, si
 	em_names_free(s->call_site, s->ncall_site);
 	s->call_site = cs;
 	s->ncall_site = ncs;
+	if (s->deferred) {
+		s->deferred = 0;
+		em_srv_timeline_sync(s);
+		if (!s->have_pairs && s->active[EM_CH_LIST].job == NULL)
+			em_srv_request(s, EM_REQ_SERVICES, NULL); /* for t and T */
+	}
 	s->exact = exact;
 	s->truncated = !exact && em_profile_find_func(s->ui->p, "other", 5) != EM_FUNC_NONE;
-	if (s->ui->tree.total[0] == 0)
+	if (s->ui->tree.total[0] == 0 && s->said_gen != s->gen) {
+		s->said_gen = s->gen; /* once per query, not again for the full profile */
 		snprintf(s->msg, sizeof(s->msg), "no %s profiles match %s in this range",
 		    s->ptype, s->selector);
+		s->msg_error = 0;
+	}
 	/* the wanted zoom is cut off by "other": get its detail (once per
 	 * reply, so a path the server does not have cannot loop) */
 	if (!exact && reached < s->nwant && (s->truncated || ncs > 0) &&
@@ -511,7 +513,7 @@ void em_srv_failed(struct em_srv *s, int kind, int cancelled, const char *msg)
 	if (cancelled)
 		snprintf(s->msg, sizeof(s->msg), "%s request cancelled%s", what,
 		    kind == EM_REQ_FULL ? " (showing the server's flame graph)"
-		    : s->ui == NULL ? "; r retries" : "");
+		    : s->ui == NULL && kind == EM_REQ_PROFILE ? "; r retries" : "");
 	else
 		snprintf(s->msg, sizeof(s->msg), "%s: %s", what, msg && *msg ? msg : "failed");
 	s->msg_error = !cancelled;
@@ -565,11 +567,11 @@ int em_srv_begin(struct em_srv *s, const char *ptype, const char *selector,
 	svc = em_srv_service(s);
 	s->pick.loading = 1;
 	em_picker_set_note(&s->pick, 0, "loading services and profile types...");
-	em_srv_request(s, EM_REQ_SERVICES, NULL);
 	if (ptype != NULL && selector != NULL) {
-		em_srv_reload(s);
+		em_srv_reload(s); /* the service list follows the profile */
 		return 0;
 	}
+	em_srv_request(s, EM_REQ_SERVICES, NULL);
 	s->screen = EM_SRV_PICK;
 	if (svc != NULL || ptype != NULL)
 		em_picker_set_filter(&s->pick, svc != NULL ? svc : ptype);

@@ -93,6 +93,8 @@ struct em_srv {
 	size_t nwant;
 	uint64_t gen;                 /* bumped on every query change */
 	uint64_t full_gen;            /* the query the full profile was asked for */
+	uint64_t said_gen;            /* the query "no profiles match" was said for */
+	int deferred;                 /* timeline and service list wait for the first profile */
 
 	/* what is shown */
 	int screen;                   /* enum em_srv_screen */

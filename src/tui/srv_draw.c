@@ -117,7 +117,7 @@ static void draw_header(struct em_srv *s, struct em_screen *scr)
 				    s->truncated ? ", truncated" : "");
 			else if (s->truncated)
 				snprintf(left + off, sizeof(left) - (size_t)off,
-				    " %s truncated: small frames are in 'other'", g->vline);
+				    " %s truncated (small frames are in 'other')", g->vline);
 		}
 	}
 	right[0] = '\0';
@@ -149,8 +149,8 @@ static void draw_timeline(struct em_srv *s, struct em_screen *scr)
 	fmt_dur(step, sizeof(step), tl->step_ms);
 	off = snprintf(line, sizeof(line), " timeline, %s buckets", step);
 	if (!tl->have_data) {
-		snprintf(line + off, sizeof(line) - (size_t)off, ": %s",
-		    em_srv_busy(s) ? "loading..." : "no data");
+		snprintf(line + off, sizeof(line) - (size_t)off, ": %s", s->deferred
+		    ? "after the profile" : em_srv_busy(s) ? "loading..." : "no data");
 	} else if (tl->n > 0 && off > 0) {
 		em_tl_bucket_range(tl, (size_t)tl->cursor, &from, &to);
 		off += snprintf(line + off, sizeof(line) - (size_t)off, " %s %s-%s %s", g->vline,

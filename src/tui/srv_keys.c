@@ -463,8 +463,12 @@ int em_srv_key(struct em_srv *s, int key)
 		return EM_UI_QUIT;
 	if (view_action(s, a))
 		return 0;
-	if (s->ui == NULL)
+	if (s->ui == NULL) {
+		if (a == EM_ACT_HELP)
+			msg(s, 0, "r refresh   e selector   L label filter   p services   1-6 range   "
+			    "q quit (all keys with ? once a profile is shown)");
 		return a == EM_ACT_REDRAW ? EM_UI_CLEAR : 0;
+	}
 	return ui_key(s, key);
 }
 
@@ -506,4 +510,5 @@ void em_srv_resize(struct em_srv *s, int w, int h)
 void em_srv_tick(struct em_srv *s)
 {
 	s->spin++;
+	em_srv_apply_pending(s); /* the pane or prompt may have closed by mouse */
 }

@@ -351,14 +351,15 @@ static void draw_help(struct em_ui *ui, struct em_screen *scr, int h)
 	for (int r = 0; r < h; r++)
 		em_screen_fill(scr, 0, r, scr->w, " ", EM_ST_HELP, 0);
 	em_screen_fit(scr, 1, 0, scr->w - 1, title, strlen(title), EM_ST_TITLE, 0);
-	/* flame and table keys, the mouse, then the details pane's keys */
-	for (int pass = 0; pass < 3; pass++) {
+	/* flame and table keys, the mouse, the details pane's and the server's keys */
+	for (int pass = 0; pass < 4; pass++) {
 		static const char *const heads[] = { NULL, "Mouse (where the terminal reports it):",
-			"In the function details pane (d):" };
+			"In the function details pane (d):", "With a server (embers --url):" };
 		if (heads[pass] != NULL && line++ >= ui->help_top && y < h)
 			em_screen_puts(scr, 1, y++, scr->w - 1, heads[pass], EM_ST_TITLE, 0);
 		for (size_t i = 0; i < n; i++) {
-			int in = a[i].ctx == EM_CTX_MOUSE ? 1 : (a[i].ctx & EM_CTX_SOURCE) ? 2 : 0;
+			int in = a[i].ctx == EM_CTX_MOUSE ? 1 : (a[i].ctx & EM_CTX_SOURCE) ? 2
+			    : (a[i].ctx & EM_CTX_SERVER) ? 3 : 0;
 			/* the diff view has its own help; the sandwich lists its key in its line */
 			if (in != pass || (a[i].ctx & (EM_CTX_DIFF | EM_CTX_SANDWICH)))
 				continue;

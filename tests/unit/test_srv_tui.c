@@ -588,11 +588,11 @@ static void test_picker_and_cancel(int port)
 	ok(em_srv_busy(&s) && strstr(header(), "loading flame graph") != NULL,
 	    "the profile is requested, the header spins: %s", header());
 	ok(screen_has("Esc cancels"), "the spinner says Esc cancels");
-	ok(s.active[EM_CH_SERIES].job != NULL, "the timeline is requested alongside");
+	ok(s.active[EM_CH_SERIES].job == NULL, "the timeline waits for the first profile");
 
 	/* a newer request supersedes the older one */
 	key(&s, 'r');
-	ok(s.nzombies >= 2, "refresh: the older jobs are cancelled (%zu waiting)", s.nzombies);
+	ok(s.nzombies == 1, "refresh: the older job is cancelled (%zu waiting)", s.nzombies);
 	ok(s.active[EM_CH_PROFILE].job != NULL, "and a new profile request runs");
 	t0 = now_s();
 	key(&s, EM_KEY_ESC);
@@ -630,9 +630,24 @@ static void test_view(int port)
 	em_srv_cancel(&s);
 	settle(&s, 10);
 
-	/* the profile arrives */
+	/* the server's flame graph arrives, then the full profile */
+	em_srv_got_ui(&s, folded_ui("main;fib;fib 30\nmain;other 10\n", "fib"), 0, NULL, 0);
+	draw(&s);
+	ok(s.truncated && s.active[EM_CH_FULL].job != NULL,
+	    "the flame graph is drawn first, the full profile is fetched next");
+	ok(s.active[EM_CH_SERIES].job != NULL, "and the timeline");
+	key(&s, 'j');
+	key(&s, EM_KEY_ENTER);
+	ok(strcmp(em_tree_name(&s.ui->tree, s.ui->p, s.ui->zoom_node), "main") == 0, "zoomed");
+	ok(s.active[EM_CH_PROFILE].job != NULL, "into a truncated frame: its detail is asked for");
 	em_srv_got_ui(&s, folded_ui("main;fib;fib 30\nmain;alloc 10\n", "fib"), 1, NULL, 0);
 	draw(&s);
+	ok(s.active[EM_CH_PROFILE].job == NULL, "the full profile makes the detail moot");
+	ok(s.ui->zoom_node != 0 && strcmp(em_tree_name(&s.ui->tree, s.ui->p, s.ui->zoom_node),
+	    "main") == 0 && screen_has("alloc"), "the full profile replaces it, zoom kept");
+	key(&s, EM_KEY_ESC);
+	em_srv_cancel(&s);
+	settle(&s, 10);
 	ok(s.ui != NULL && line_with("main") > s.ui_y, "the flame graph is drawn below the timeline");
 	ok(screen_has(" fib │ samples (count)"), "the ui's status line");
 	ok(!s.truncated && strstr(header(), "truncated") == NULL, "the full profile is exact");
@@ -780,8 +795,14 @@ static void test_truncation(int port)
 	    NULL, 0);
 	draw(&s);
 	ok(s.truncated, "a flame graph with 'other' is truncated");
-	ok(strstr(header(), "truncated") != NULL, "the header says so: %s", header());
-	ok(!em_srv_busy(&s), "--max-nodes: no full profile fetch");
+	ok(s.active[EM_CH_SERIES].job != NULL && s.active[EM_CH_LIST].job != NULL,
+	    "the first profile shown, the timeline and the service list are asked for");
+	ok(s.active[EM_CH_FULL].job == NULL, "--max-nodes: no full profile fetch");
+	em_srv_cancel(&s);
+	settle(&s, 10);
+	draw(&s);
+	ok(strstr(header(), "truncated (small frames are in 'other')") != NULL,
+	    "the header says so: %s", header());
 	/* select main and zoom */
 	key(&s, 'j');
 	key(&s, 'l'); /* idle, main: children are in name order */
