@@ -122,7 +122,7 @@ int em_config_load(struct em_config *c, const char *path, em_error *err)
 
 	memset(c, 0, sizeof(*c));
 	if (f == NULL)
-		return errno == ENOENT ? 0 : em_error_set(err, "'%s': %s", path, strerror(errno));
+		return errno == ENOENT ? 0 : em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 	text = malloc(CONFIG_MAX_BYTES + 1);
 	if (text == NULL) {
 		fclose(f);

@@ -473,7 +473,7 @@ int em_srv_init(struct em_srv *s, const em_pyro_conf *conf, const struct em_them
 	if (pipe(s->wake) < 0) {
 		em_pyro_client_free(s->proto);
 		s->proto = NULL;
-		return em_error_set(err, "cannot create a pipe: %s", strerror(errno));
+		return em_error_set(err, "cannot create a pipe: %s", em_strerror_lc(errno));
 	}
 	for (int i = 0; i < 2; i++) {
 		fcntl(s->wake[i], F_SETFD, FD_CLOEXEC);

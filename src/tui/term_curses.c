@@ -236,7 +236,7 @@ int em_term_start(int utf8, em_error *err)
 		T.tty = fopen("/dev/tty", "r+");
 		if (T.tty == NULL)
 			return em_error_set(err, "'/dev/tty': %s (the viewer needs a terminal)",
-			    strerror(errno));
+			    em_strerror_lc(errno));
 		in = out = T.tty;
 	}
 	install_signals();

@@ -399,7 +399,7 @@ int em_theme_load(struct em_theme *th, const char *name, em_error *err)
 		return em_error_set(err, "'%s': theme not found", name);
 	f = fopen(path, "rb");
 	if (f == NULL)
-		return em_error_set(err, "'%s': %s", path, strerror(errno));
+		return em_error_set(err, "'%s': %s", path, em_strerror_lc(errno));
 	text = malloc(THEME_MAX_BYTES + 1);
 	if (text == NULL) {
 		fclose(f);

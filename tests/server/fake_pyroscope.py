@@ -925,6 +925,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if opts.base_path:
             if not path.startswith(opts.base_path + "/"):
+                # drain the body, or the kept-alive connection goes out of step
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 self._send(404, b"404 page not found\n", "text/plain; charset=utf-8")
                 return
             path = path[len(opts.base_path):]
