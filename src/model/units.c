@@ -89,6 +89,10 @@ char *em_fmt_value(char *buf, size_t n, int64_t v, const char *unit)
 	const char *sign = v < 0 ? "-" : "";
 	em_unit_kind kind = em_unit_classify(unit, &scale);
 
+	if (v == 0) { /* as go tool pprof -top: a bare 0, whatever the unit */
+		snprintf(buf, n, "0");
+		return buf;
+	}
 	x = v < 0 ? -(double)v : (double)v;
 	x *= scale;
 	switch (kind) {

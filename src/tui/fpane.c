@@ -245,12 +245,22 @@ void em_fpane_select(struct em_fpane *fp, em_node node)
 	em_fpane_layout(fp);
 	if (fp->sel_i >= 0 && fp->fl.spans[fp->sel_i].node == node)
 		return;
-	if (em_layout_find_hidden(&fp->fl, fp->t, node) >= 0)
+	if (em_layout_find_hidden(&fp->fl, fp->t, node) < 0) {
+		/* outside the zoom: show it from the root */
+		while (fp->nzoom > 0)
+			zoom_drop(&fp->zoom[--fp->nzoom]);
+		fp->dirty = 1;
+		fp->sel_kind = EM_SPAN_NODE;
+		fp->sel_node = node;
+		em_fpane_layout(fp);
+		if (fp->sel_i >= 0 && fp->fl.spans[fp->sel_i].node == node)
+			return;
+	}
+	/* too narrow for a cell of its own (inside a + group): zoom into it,
+	 * as the single view does for a table row, so the frame itself is
+	 * selected rather than its group */
+	if (em_fpane_zoom(fp, node) < 0)
 		return;
-	/* outside the zoom: show it from the root */
-	while (fp->nzoom > 0)
-		zoom_drop(&fp->zoom[--fp->nzoom]);
-	fp->dirty = 1;
 	fp->sel_kind = EM_SPAN_NODE;
 	fp->sel_node = node;
 	em_fpane_layout(fp);

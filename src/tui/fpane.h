@@ -60,7 +60,8 @@ void em_fpane_place(struct em_fpane *fp, int x, int y, int w, int h);
 void em_fpane_layout(struct em_fpane *fp);
 /* Move, zoom, back, reset, page; 1 when the action was one of the pane's. */
 int em_fpane_action(struct em_fpane *fp, enum em_action a);
-/* Select node, zooming out to the root when it is not laid out. */
+/* Select node, zooming out to the root when it is outside the zoom and
+ * into it when it is too narrow for a cell of its own. */
 void em_fpane_select(struct em_fpane *fp, em_node node);
 /* Zoom into node (pushes a step). */
 int em_fpane_zoom(struct em_fpane *fp, em_node node);

@@ -14,7 +14,8 @@ int main(void)
 	char buf[32];
 	double scale;
 
-	v(0, "nanoseconds", "0.00ns");
+	v(0, "nanoseconds", "0");
+	v(0, "bytes", "0");
 	v(999, "nanoseconds", "999ns");
 	v(1500, "nanoseconds", "1.50us");
 	v(12300000, "nanoseconds", "12.3ms");
