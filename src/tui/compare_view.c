@@ -202,16 +202,17 @@ void em_cmp_info(struct em_dview *v, char *buf, size_t n)
 	const struct em_fpane *fp = &v->side[v->cfocus];
 	const em_profile *p = v->p[v->cfocus];
 	em_node i = em_fpane_sel(fp);
-	char a[48], b[24];
+	char a[48], b[24], c[48];
+	const char *unit;
 
 	if (i == EM_NODE_NONE) {
 		snprintf(buf, n, "%s: a group of narrow frames (Enter zooms)", side_name(v->cfocus));
 		return;
 	}
-	em_fmt_value(a, sizeof(a), fp->t->total[i],
-	    em_profile_cstr(p, p->types[v->type[v->cfocus]].unit));
+	unit = em_profile_cstr(p, p->types[v->type[v->cfocus]].unit);
+	em_fmt_value(a, sizeof(a), fp->t->total[i], unit);
 	em_fmt_pct(b, sizeof(b), fp->t->total[i], fp->t->total[0]);
-	snprintf(buf, n, "%s: %s | total %s (%s) | self %lld | Tab: other side, v: diff",
-	    side_name(v->cfocus), em_tree_name(fp->t, fp->names, i), a, b,
-	    (long long)em_tree_self(fp->t, i));
+	em_fmt_value(c, sizeof(c), em_tree_self(fp->t, i), unit);
+	snprintf(buf, n, "%s: %s | total %s (%s) | self %s | Tab: other side, v: diff",
+	    side_name(v->cfocus), em_tree_name(fp->t, fp->names, i), a, b, c);
 }
