@@ -27,14 +27,8 @@ void em_ui_msg(struct em_ui *ui, int error, const char *fmt, ...)
 
 /* --- sample type: tree, heights, top ----------------------------------- */
 
-struct built {
-	em_tree tree;
-	uint32_t *height, *parent;
-	struct em_func_index fix;
-	em_top top;
-};
-
-static int build_type(const em_profile *p, uint32_t type, struct built *b, em_error *err)
+/* Runs on the type job's thread too (ui_typejob.c): it only reads p. */
+int em_ui_build_type(const em_profile *p, uint32_t type, struct em_built *b, em_error *err)
 {
 	memset(b, 0, sizeof(*b));
 	if (em_tree_build(&b->tree, p, type, err) < 0)
@@ -62,6 +56,16 @@ static int build_type(const em_profile *p, uint32_t type, struct built *b, em_er
 		return -1;
 	}
 	return 0;
+}
+
+void em_ui_built_free(struct em_built *b)
+{
+	em_tree_free(&b->tree);
+	free(b->height);
+	free(b->parent);
+	em_func_index_free(&b->fix);
+	em_top_free(&b->top);
+	memset(b, 0, sizeof(*b));
 }
 
 /* --- zoom history ------------------------------------------------------- */
@@ -342,7 +346,7 @@ static int init_styles(struct em_ui *ui)
 int em_ui_init(struct em_ui *ui, em_profile *p, const char *title, int type,
     const struct em_theme *theme, em_error *err)
 {
-	struct built b;
+	struct em_built b;
 
 	memset(ui, 0, sizeof(*ui));
 	if (p->ntypes == 0)
@@ -351,7 +355,7 @@ int em_ui_init(struct em_ui *ui, em_profile *p, const char *title, int type,
 		type = (int)p->default_type;
 	if ((uint32_t)type >= p->ntypes)
 		return em_error_set(err, "'%s': no sample type %d", title, type);
-	if (build_type(p, (uint32_t)type, &b, err) < 0)
+	if (em_ui_build_type(p, (uint32_t)type, &b, err) < 0)
 		return -1;
 	ui->p = p;
 	ui->theme = theme;
@@ -386,6 +390,7 @@ int em_ui_init(struct em_ui *ui, em_profile *p, const char *title, int type,
 
 void em_ui_free(struct em_ui *ui)
 {
+	em_ui_typejob_free(ui);
 	em_srcpane_free(ui);
 	em_sw_free(ui);
 	em_tree_free(&ui->tree);
@@ -455,22 +460,31 @@ int em_ui_table_rows(const struct em_ui *ui)
 
 int em_ui_set_type(struct em_ui *ui, uint32_t type)
 {
-	struct built b;
+	struct em_built b;
 	em_error err;
+
+	if (type >= ui->p->ntypes)
+		return -1;
+	if (type == ui->type)
+		return 0;
+	if (em_ui_build_type(ui->p, type, &b, &err) < 0) {
+		em_ui_msg(ui, 1, "%s", err.msg);
+		return -1;
+	}
+	em_ui_apply_type(ui, type, &b);
+	return 0;
+}
+
+/* Show b (built for type) instead of the current tree, keeping the zoom
+ * and the selection where their paths exist. Takes b's contents. */
+void em_ui_apply_type(struct em_ui *ui, uint32_t type, struct em_built *b)
+{
 	em_func_id *sel_path = NULL;
 	uint32_t sel_depth = 0;
 	struct em_sel sel = ui->sel;
 	int zoom_full, sel_full = 1;
 	const char *name;
 
-	if (type >= ui->p->ntypes)
-		return -1;
-	if (type == ui->type)
-		return 0;
-	if (build_type(ui->p, type, &b, &err) < 0) {
-		em_ui_msg(ui, 1, "%s", err.msg);
-		return -1;
-	}
 	if (sel.kind == EM_SPAN_NODE || sel.kind == EM_SPAN_AGG)
 		(void)node_path(&ui->tree, sel.node, &sel_path, &sel_depth);
 	em_tree_free(&ui->tree);
@@ -478,11 +492,12 @@ int em_ui_set_type(struct em_ui *ui, uint32_t type)
 	free(ui->parent);
 	em_func_index_free(&ui->fix);
 	em_top_free(&ui->top);
-	ui->tree = b.tree;
-	ui->height = b.height;
-	ui->parent = b.parent;
-	ui->fix = b.fix;
-	ui->top = b.top;
+	ui->tree = b->tree;
+	ui->height = b->height;
+	ui->parent = b->parent;
+	ui->fix = b->fix;
+	ui->top = b->top;
+	memset(b, 0, sizeof(*b));
 	ui->type = type;
 	if (ui->search.kind != EM_SEARCH_NONE &&
 	    em_search_apply(&ui->search, &ui->tree, ui->parent, &ui->fix) < 0)
@@ -503,7 +518,6 @@ int em_ui_set_type(struct em_ui *ui, uint32_t type)
 		    name, name);
 	else
 		em_ui_msg(ui, 0, "sample type %s", name);
-	return 0;
 }
 
 
@@ -522,10 +536,15 @@ int em_ui_details(struct em_ui *ui)
 
 int em_ui_wait_fd(const struct em_ui *ui)
 {
-	return em_srcpane_fd(ui);
+	int fd = em_ui_typejob_fd(ui);
+
+	/* one fd at a time: the 100 ms timeout picks the other one up */
+	return fd >= 0 ? fd : em_srcpane_fd(ui);
 }
 
 int em_ui_tick(struct em_ui *ui)
 {
-	return em_srcpane_tick(ui);
+	int r = em_ui_typejob_tick(ui);
+
+	return em_srcpane_tick(ui) | r;
 }

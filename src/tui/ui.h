@@ -101,6 +101,7 @@ struct em_ui {
 
 	struct em_srcpane *sp;  /* the function details pane (srcpane.h), NULL until used */
 	struct em_swview *sw;   /* the sandwich view (sandwich_view.h), NULL until used */
+	struct em_typejob *tj;  /* a sample type being built (ui_typejob.c), or NULL */
 };
 
 /* Take the profile (the ui frees it) and show sample type `type` (-1 =
@@ -117,6 +118,12 @@ void em_ui_draw(struct em_ui *ui, struct em_screen *s);
 
 /* Switch to sample type `type`; 0 or -1 with the ui unchanged and a message. */
 int em_ui_set_type(struct em_ui *ui, uint32_t type);
+/* The same on a thread (the t key): the current view stays up with a
+ * spinner on the message line, Esc cancels, em_ui_tick swaps the new
+ * tree in when it is ready. 0, or -1 with the ui unchanged and a message. */
+int em_ui_set_type_async(struct em_ui *ui, uint32_t type);
+/* 1 while such a switch runs (and was not cancelled). */
+int em_ui_building(const struct em_ui *ui);
 /* Apply a search / table filter as if typed at the prompt. */
 int em_ui_search(struct em_ui *ui, const char *pattern);
 int em_ui_filter(struct em_ui *ui, const char *pattern);

@@ -213,8 +213,8 @@ static int do_action(struct em_ui *ui, enum em_action a)
 		if (ui->p->ntypes < 2)
 			em_ui_msg(ui, 0, "the profile has one sample type");
 		else
-			em_ui_set_type(ui, (ui->type + (a == EM_ACT_TYPE_NEXT ? 1 : ui->p->ntypes - 1)) %
-			    ui->p->ntypes);
+			em_ui_set_type_async(ui, (ui->type + (a == EM_ACT_TYPE_NEXT ? 1 :
+			    ui->p->ntypes - 1)) % ui->p->ntypes);
 		break;
 	case EM_ACT_SORT:
 		em_table_sort(&ui->table, ui->table.sort == EM_SORT_SELF ? EM_SORT_TOTAL :
@@ -359,6 +359,8 @@ int em_ui_key(struct em_ui *ui, int key)
 
 	if (key == EM_KEY_RESIZE || key == EM_KEY_NONE)
 		return 0;
+	if (em_ui_building(ui))
+		return em_ui_typejob_key(ui, key);
 	if (ui->prompt != EM_PROMPT_NONE)
 		return prompt_key(ui, key);
 	ui->msg[0] = '\0';
@@ -400,7 +402,7 @@ int em_ui_mouse(struct em_ui *ui, enum em_mouse ev, int x, int y)
 {
 	int wheel = ev == EM_MOUSE_WHEEL_UP ? -3 : ev == EM_MOUSE_WHEEL_DOWN ? 3 : 0;
 
-	if (em_ui_too_small(ui) || ui->prompt != EM_PROMPT_NONE)
+	if (em_ui_too_small(ui) || ui->prompt != EM_PROMPT_NONE || em_ui_building(ui))
 		return 0;
 	if (ui->help) {
 		if (wheel)

@@ -284,6 +284,15 @@ def run_tests(s, small, heap, tmpdir):
     ok("alloc_objects (count) 1/4" in text, "t: next sample type", text)
     ok(zoomed and zoomed[0].split("zoom ")[1].split()[0] in text.split("\n")[H - 2],
        "the zoom is kept across the switch", text)
+    # the type is built on a thread: keys right after t still answer
+    keys("t", "?")
+    text = wait_text("Select the parent frame")
+    ok("Select the parent frame" in text, "? answers right after t", text)
+    keys("Escape")
+    text = wait_for(lambda t: "alloc_space (bytes) 2/4" in t and
+                    "Select the parent frame" not in t)
+    ok("alloc_space (bytes) 2/4" in text.split("\n")[H - 2] and
+       "Select the parent frame" not in text, "then the new type is shown", text)
     keys("C-c")
     assert_restored("Ctrl-C", 130)
 

@@ -1,6 +1,7 @@
 /* test_tui_ui.c - the interactive view driven by keys and mouse events on
  * a virtual screen (no terminal): what a person would see after each
  * step, read back from the cell grid as text. Uses $TESTDATA/tui. */
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,10 +52,24 @@ static void draw(struct em_ui *ui)
 		em_screen_row(&scr, y, rows[y], sizeof(rows[y]));
 }
 
+/* Wait for a sample type build (the t key runs it on a thread) to end
+ * and take it in, as the event loop does: sleep on the fd, then tick. */
+static void settle(struct em_ui *ui)
+{
+	while (ui->tj != NULL) {
+		struct pollfd pfd = { em_ui_wait_fd(ui), POLLIN, 0 };
+
+		poll(&pfd, 1, 100);
+		em_ui_tick(ui);
+	}
+}
+
 static void keys(struct em_ui *ui, const char *k)
 {
-	for (; *k; k++)
+	for (; *k; k++) {
 		em_ui_key(ui, *k == '\n' ? EM_KEY_ENTER : (unsigned char)*k);
+		settle(ui);
+	}
 	draw(ui);
 }
 
@@ -391,6 +406,51 @@ static void test_types(void)
 	em_ui_free(&ui);
 }
 
+/* t builds the new type on a thread: the old view stays with a spinner,
+ * keys other than help and Esc are dropped, Esc keeps the old type, and
+ * the finished build swaps in with the zoom kept. */
+static void test_type_async(void)
+{
+	struct em_ui ui;
+	char zoomed[2048];
+
+	if (!ok(open_ui(&ui, "go-heap.pb.gz", 120, 40) == 0, "open go-heap.pb.gz"))
+		return;
+	keys(&ui, "j\n");
+	snprintf(zoomed, sizeof(zoomed), "%s", status());
+	ok(strstr(zoomed, "zoom ") != NULL, "zoomed");
+	key(&ui, 't');
+	ok(em_ui_building(&ui), "t: building");
+	ok(em_ui_wait_fd(&ui) >= 0, "with an fd for the event loop");
+	has(status(), "inuse_space (bytes) 4/4", "the old type stays on screen");
+	has(info(), "building the alloc_objects call tree", "the spinner names the new type");
+	key(&ui, 'j');
+	has(status(), "inuse_space (bytes) 4/4", "other keys are dropped meanwhile");
+	ok(strcmp(status(), zoomed) == 0, "and do not move the view");
+	key(&ui, '?');
+	ok(ui.help, "help answers while building");
+	key(&ui, 'x');
+	ok(!ui.help && em_ui_building(&ui), "and closes, still building");
+	key(&ui, EM_KEY_ESC);
+	ok(!em_ui_building(&ui), "Esc cancels");
+	has(info(), "cancelled: still showing inuse_space", "says so");
+	settle(&ui);
+	draw(&ui);
+	has(status(), "inuse_space (bytes) 4/4", "the old type stays after the thread ends");
+	ok(strcmp(status(), zoomed) == 0, "with its zoom");
+	key(&ui, 't');
+	ok(em_ui_building(&ui), "t again: building");
+	settle(&ui);
+	draw(&ui);
+	ok(!em_ui_building(&ui) && ui.tj == NULL, "done");
+	has(status(), "alloc_objects (count) 1/4", "the new type is shown");
+	ok(strstr(status(), "zoom ") != NULL, "the zoom is kept");
+	key(&ui, 't');
+	key(&ui, 'q');
+	ok(em_ui_key(&ui, 'q') == EM_UI_QUIT, "q quits while building");
+	em_ui_free(&ui); /* joins the running build */
+}
+
 static void test_mouse(void)
 {
 	struct em_ui ui;
@@ -468,6 +528,7 @@ int main(void)
 	test_help();
 	test_resize();
 	test_types();
+	test_type_async();
 	test_mouse();
 	test_empty();
 	em_screen_free(&scr);
