@@ -10,8 +10,10 @@ one `embers top` names for the same query), the timeline with its time
 axis, a range preset, marking a sub-range and zooming the query into it,
 the label filter editor and the selector line, the spinner and Esc
 cancelling a slow request, a zoom into a truncated frame fetching its
-detail, and one-line errors (closed port, 401, 404, a Connect error) after
-which the UI still answers. Prints TAP; skips without tmux or python3."""
+detail, and one-line errors (closed port, 401, 404, a Connect error, TLS
+to a plain HTTP server, no or a foreign tenant, a bare 403, a proxy's HTML
+page, an SSO login page, --timeout, --max-reply-size) after which the UI
+still answers. Prints TAP; skips without tmux or python3."""
 
 import json
 import os
@@ -456,6 +458,92 @@ def test_errors(s, srv, tmpdir):
     ok("EMBERS-EXIT 0" in text, "q quits", text)
 
 
+def flat(ls):
+    """The body of the screen as one string: the placeholder wraps a long
+    message over a few centred lines."""
+    return " ".join(l.strip() for l in ls)
+
+
+def view_error(s, name, url, want, hint=None, extra=()):
+    """Opens the view of fib on URL, expects WANT on the bottom line (the
+    one line with the cause) and HINT in the whole message above it, then
+    checks that the UI still answers: ? (help) and e (the selector)."""
+    text = s.start("--url", url, "-q", '{service_name="fib"}', "--profile-type", CPU,
+                   *extra, ready=want, env="TZ=UTC ")
+    text = wait_for(lambda t: want in t.split("\n")[H - 1] and idle(t))
+    last = lines()[H - 1]
+    ok(want in last and last.startswith("profile: ") and
+       sum(1 for l in lines()[1:H - 1] if l.startswith("profile: ")) == 0,
+       "%s: one line at the bottom (%s)" % (name, last.strip()[:80]), text)
+    if hint is not None:
+        ok(hint in flat(lines()[1:H - 1]), "%s: the whole message says %r" % (name, hint),
+           text)
+    keys("?")
+    text = wait_for(lambda t: "r refresh   e selector" in t.split("\n")[H - 1])
+    ok(lines()[H - 1].startswith("r refresh   e selector"),
+       "%s: the UI still answers (? shows the keys)" % name, text)
+    keys("e")
+    text = wait_text("selector: {")
+    ok(lines()[H - 1].startswith('selector: {service_name="fib"}'),
+       "%s: e edits the selector" % name, text)
+    keys("Escape")
+    text, secs = s.quit("q")
+    ok("EMBERS-EXIT 0" in text and secs < 3, "%s: q quits (%.1fs)" % (name, secs), text)
+
+
+def test_more_errors(s, srv, tmpdir):
+    """TLS, 403 and tenants, a proxy's HTML page, a time-out, a reply too
+    large: each one line, and the UI goes on."""
+    hostport = srv.url[len("http://"):]
+    view_error(s, "TLS to a plain HTTP server", "https://" + hostport,
+               "TLS handshake failed", hint="(is it a plain http:// server?)")
+
+    mt = Server(tmpdir, "--tenants", "acme")
+    view_error(s, "multi-tenant, no --tenant-id", mt.url, "no org id (unauthenticated)",
+               hint="set --tenant-id")
+    view_error(s, "403 with a foreign --tenant-id", mt.url,
+               "tenant 'evil' may not read this data", extra=("--tenant-id", "evil"),
+               hint="(permission_denied) (check --tenant-id")
+    text = s.start("--url", mt.url, "-q", '{service_name="fib"}', "--profile-type", CPU,
+                   "--tenant-id", "acme")
+    text = wait_for(lambda t: "main.calculateFib" in t and idle(t))
+    ok("main.calculateFib" in text, "the right --tenant-id: the profile (control)", text)
+    ok(all(r["tenant"] == "acme" for r in mt.requests()[-2:]) and mt.requests(),
+       "X-Scope-OrgID sent", mt.requests()[-2:])
+    s.quit("q")
+    view_error(s, "a gateway's bare 403", srv.url + "/_fault/status=403",
+               "HTTP 403 Forbidden", hint="or the credentials lack rights")
+
+    view_error(s, "a proxy's HTML 502 page", srv.url + "/_fault/html=502",
+               "got an HTML page (HTTP 502 Bad Gateway",
+               hint="a proxy or login page in between")
+    view_error(s, "an SSO login page (200 HTML)", srv.url + "/_fault/login",
+               "got an HTML page (HTTP 200", hint='"Sign in - Example SSO"')
+
+    t0 = time.time()
+    view_error(s, "time-out", srv.url + "/_fault/sleep=4", "no complete reply within 1.0 s",
+               extra=("--timeout", "1"), hint="(--timeout)")
+    ok(time.time() - t0 < 4, "--timeout 1: the error comes before the server's 4 s "
+       "(%.1fs in all)" % (time.time() - t0))
+
+    view_error(s, "reply too large", srv.url, "reply is larger than 2048 bytes",
+               extra=("--max-reply-size", "2K"), hint="(--max-reply-size)")
+
+    # the picker: the same errors, one line, and typing still filters
+    text = s.start("--url", srv.url + "/_fault/html=503", ready="got an HTML page")
+    text = wait_for(lambda t: "got an HTML page" in t and idle(t))
+    last = lines()[H - 1]
+    ok(last.startswith("services: ") and "got an HTML page (HTTP 503 Service Unavailable"
+       in last, "picker, a proxy's 503 page: one line at the bottom", text)
+    literal("fib")
+    text = wait_for(lambda t: re.search(r"^\s*> fib\s+0/0\s*$", t, re.M) is not None)
+    ok(re.search(r"^\s*> fib\s+0/0\s*$", text, re.M) is not None,
+       "picker: the UI still answers (typing goes to the filter)", text)
+    keys("C-u")
+    text, _ = s.quit("Escape")
+    ok("EMBERS-EXIT 0" in text, "picker: Esc quits", text)
+
+
 def test_env(s, srv):
     text = s.start(env="EMBERS_URL=%s " % srv.url, ready="Pick a service")
     ok("Pick a service and profile type" in text and srv.url in lines()[0],
@@ -486,6 +574,7 @@ def main():
         test_truncation(s, srv)
         test_cancel(s, srv)
         test_errors(s, srv, tmpdir)
+        test_more_errors(s, srv, tmpdir)
         test_env(s, srv)
     finally:
         tmux("kill-server", check=False)
