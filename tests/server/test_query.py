@@ -14,8 +14,6 @@ import gzip
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,18 +27,14 @@ sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 sys.path.insert(0, HERE)
 from emtest import Tap, EMBERS, TESTDATA  # noqa: E402
 import pb  # noqa: E402
+from fakeserver import (NOW, CPU, CHECKOUT, FakeServer, client_env,  # noqa: E402
+                        closed_port)
 
-NOW = 1714564800000  # 2024-05-01T12:00:00Z, the fake server's anchor
-CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds"
-CHECKOUT = '{service_name="checkout"}'
-FAKE = os.path.join(HERE, "fake_pyroscope.py")
 MANIFEST = os.path.join(HERE, "manifest.json")
 CHECKOUT_FILE = os.path.join(TESTDATA, "corpus/public/laixintao__flameshow/profile-10seconds.out")
-PYTHON = os.environ.get("PYTHON3") or sys.executable
 
 tap = Tap()
 TMP = tempfile.mkdtemp(prefix="embers-server-test-")
-SERVERS = []
 
 
 def iso(ms):
@@ -49,35 +43,6 @@ def iso(ms):
 
 def at(minutes_before_now, seconds=0):
     return iso(NOW - minutes_before_now * 60000 - seconds * 1000)
-
-
-class Server:
-    def __init__(self, *args):
-        self.log = os.path.join(TMP, "log-%d.jsonl" % len(SERVERS))
-        self.proc = subprocess.Popen(
-            [PYTHON, FAKE, "--port", "0", "--now", str(NOW), "--log", self.log] + list(args),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        line = self.proc.stdout.readline().decode()
-        if not line.startswith("listening on "):
-            raise RuntimeError("fake server did not start: %r %r"
-                               % (line, self.proc.stderr.read()[:2000]))
-        self.url = line.split()[-1]
-        self.port = int(self.url.rsplit(":", 1)[1])
-        SERVERS.append(self)
-
-    def requests(self):
-        if not os.path.exists(self.log):
-            return []
-        with open(self.log) as f:
-            return [json.loads(x) for x in f]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 class Res:
@@ -93,9 +58,7 @@ class Res:
 
 
 def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PROFILECLI_") and k != "EMBERS_URL"
-           and not k.lower().endswith("_proxy")}  # loopback only, never a proxy
+    env = client_env()
     env["XDG_CONFIG_HOME"] = os.path.join(TMP, "noconfig")
     env.update(extra)
     return env
@@ -386,32 +349,24 @@ def test_diff(s, servers_without_diff):
 def test_fallbacks(full, want, heavy):
     five = ["--query", CHECKOUT, "--from", at(5), "--to", at(0)]
     cs = ["--call-site", heavy[0], "--call-site", heavy[1]]
-    v1 = Server("--drop-stack-selector")
+    v1 = FakeServer(TMP, "--drop-stack-selector", now=NOW)
     r = embers("query", "profile", "--url", v1.url, *five, *cs, "--max-nodes", "100000")
     methods = [x["method"] for x in v1.requests()]
     tap.ok(folded(r.out) == want and methods == ["SelectMergeStacktraces", "SelectMergeProfile"],
            "a server that ignores the call site on flame graphs: SelectMergeProfile instead",
            (r, methods))
-    new = Server("--unimplemented", "SelectMergeProfile,Diff")
+    new = FakeServer(TMP, "--unimplemented", "SelectMergeProfile,Diff", now=NOW)
     r = embers("query", "profile", "--url", new.url, *five)
     methods = [x["method"] for x in new.requests()]
     tap.ok(folded(r.out) == full and methods == ["SelectMergeProfile", "SelectMergeStacktraces"],
            "no SelectMergeProfile: SelectMergeStacktraces with the pprof format", (r, methods))
-    old = Server("--unimplemented", "SelectMergeProfile", "--no-pprof-format")
+    old = FakeServer(TMP, "--unimplemented", "SelectMergeProfile", "--no-pprof-format", now=NOW)
     r = embers("query", "profile", "--url", old.url, *five)
     same(folded(r.out), full, "and when the pprof format is ignored: its flame graph")
     return [new]
 
 
 # ---- errors ------------------------------------------------------------------
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 def expect_fail(what, r, *needles, rc=1):
     ok = r.rc == rc and all(n in r.err for n in needles) and len(r.err.splitlines()) == 1
@@ -420,7 +375,7 @@ def expect_fail(what, r, *needles, rc=1):
 
 def test_errors(s):
     q = ["query", "label-names", "--from", at(60), "--to", at(0)]
-    port = free_port()
+    port = closed_port()
     expect_fail("closed port", embers(*q, "--url", "http://127.0.0.1:%d" % port),
                 "cannot connect to 'http://127.0.0.1:%d'" % port, "connection refused")
     expect_fail("https to a plain http port", embers(*q, "--url", "https://127.0.0.1:%d" % s.port),
@@ -462,7 +417,7 @@ def test_errors(s):
 
 def test_auth():
     q = ["query", "label-values", "service_name", "--from", at(60), "--to", at(0)]
-    ten = Server("--tenants", "team-a,team-b")
+    ten = FakeServer(TMP, "--tenants", "team-a,team-b", now=NOW)
     expect_fail("401 without a tenant", embers(*q, "--url", ten.url),
                 "no org id (unauthenticated)", "set --tenant-id")
     expect_fail("403 with a tenant", embers(*q, "--url", ten.url, "--tenant-id", "team-x"),
@@ -474,7 +429,7 @@ def test_auth():
            ten.requests()[-1]["tenant"] == "team-a|team-b", "PROFILECLI_TENANT_ID", r)
 
     secret = "s3cret-pw-4711"
-    gw = Server("--basic-auth", "alice:" + secret)
+    gw = FakeServer(TMP, "--basic-auth", "alice:" + secret, now=NOW)
     expect_fail("401 without credentials", embers(*q, "--url", gw.url),
                 "HTTP 401 Unauthorized", "the server wants credentials")
     r = embers(*q, "--url", gw.url, "--username", "alice", "--password", "wrong-" + secret)
@@ -492,12 +447,12 @@ def test_auth():
                                                   PROFILECLI_PASSWORD=secret))
     tap.ok(r.rc == 0 and "checkout" in r.out, "PROFILECLI_USERNAME/PASSWORD", r)
 
-    bearer = Server("--bearer", "tok-" + secret)
+    bearer = FakeServer(TMP, "--bearer", "tok-" + secret, now=NOW)
     expect_fail("401 without a token", embers(*q, "--url", bearer.url), "HTTP 401")
     r = embers(*q, "--url", bearer.url, "--token", "tok-" + secret)
     tap.ok(r.rc == 0 and bearer.requests()[-1]["auth"] == "Bearer", "bearer token", r)
 
-    based = Server("--base-path", "/pyro")
+    based = FakeServer(TMP, "--base-path", "/pyro", now=NOW)
     r = embers(*q, "--url", based.url + "/pyro/")
     tap.ok(r.rc == 0 and "checkout" in r.out, "a base path is kept", r)
 
@@ -517,7 +472,7 @@ def test_tls():
     if p.returncode != 0:
         tap.ok(False, "openssl made a test certificate", p.stderr[-400:])
         return
-    tls = Server("--tls-cert", cert, "--tls-key", key)
+    tls = FakeServer(TMP, "--tls-cert", cert, "--tls-key", key, now=NOW)
     q = ["query", "label-values", "service_name", "--from", at(60), "--to", at(0),
          "--url", tls.url]
     expect_fail("an untrusted certificate", embers(*q), "TLS handshake failed",
@@ -535,7 +490,7 @@ def test_config(s):
     os.makedirs(os.path.join(home, "embers"), exist_ok=True)
     with open(os.path.join(home, "embers", "config.yaml"), "w") as f:
         f.write("default: fake\nservers:\n  fake:\n    url: %s\n  dead:\n"
-                "    url: http://127.0.0.1:%d\n    connect-timeout: 2\n" % (s.url, free_port()))
+                "    url: http://127.0.0.1:%d\n    connect-timeout: 2\n" % (s.url, closed_port()))
     q = ["query", "label-values", "service_name", "--from", at(60), "--to", at(0)]
     r = embers(*q, env=clean_env(XDG_CONFIG_HOME=home))
     tap.ok(r.rc == 0 and "checkout" in r.out, "the config's default server", r)
@@ -544,7 +499,7 @@ def test_config(s):
     r = embers(*q, "--server", "nope", env=clean_env(XDG_CONFIG_HOME=home))
     tap.ok(r.rc == 2 and "no server 'nope'" in r.err, "unknown --server", r)
     r = embers(*q, env=clean_env(XDG_CONFIG_HOME=home, EMBERS_URL="http://127.0.0.1:%d"
-                                 % free_port()))
+                                 % closed_port()))
     tap.ok(r.rc == 1 and "cannot connect" in r.err, "EMBERS_URL beats the default entry", r)
     r = embers(*q, env=clean_env(PROFILECLI_URL=s.url))
     tap.ok(r.rc == 0 and "checkout" in r.out, "PROFILECLI_URL", r)
@@ -552,7 +507,7 @@ def test_config(s):
 
 def main():
     try:
-        s = Server()
+        s = FakeServer(TMP, now=NOW)
         test_listings(s)
         test_wire(s)
         test_fake_codecs(s)
@@ -566,8 +521,7 @@ def main():
         test_tls()
         test_config(s)
     finally:
-        for srv in SERVERS:
-            srv.stop()
+        FakeServer.stop_all()
         shutil.rmtree(TMP, ignore_errors=True)
     return tap.done()
 

@@ -19,7 +19,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,15 +31,12 @@ sys.path.insert(0, os.path.join(HERE, "..", "cli"))
 sys.path.insert(0, HERE)
 from emtest import Tap, EMBERS, TESTDATA  # noqa: E402
 import pb  # noqa: E402
+from fakeserver import (NOW, CPU, CHECKOUT, FakeServer, client_env,  # noqa: E402
+                        closed_port)
 
-NOW = 1714564800000  # 2024-05-01T12:00:00Z, the fake server's anchor
-CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds"
-CHECKOUT = '{service_name="checkout"}'
 PROD = '{env="prod"}'
 DEV = '{env="dev"}'
-FAKE = os.path.join(HERE, "fake_pyroscope.py")
 CHECKOUT_FILE = os.path.join(TESTDATA, "corpus/public/laixintao__flameshow/profile-10seconds.out")
-PYTHON = os.environ.get("PYTHON3") or sys.executable
 
 tap = Tap()
 TMP = tempfile.mkdtemp(prefix="embers-srvdiff-test-")
@@ -56,30 +52,6 @@ def ms(minutes_before_now):
     return NOW - minutes_before_now * 60000
 
 
-class Server:
-    def __init__(self):
-        self.log = os.path.join(TMP, "log.jsonl")
-        self.proc = subprocess.Popen(
-            [PYTHON, FAKE, "--port", "0", "--now", str(NOW), "--log", self.log],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-        line = self.proc.stdout.readline().decode()
-        if not line.startswith("listening on "):
-            raise RuntimeError("fake server did not start: %r" % line)
-        self.url = line.split()[-1]
-
-    def methods(self):
-        with open(self.log) as f:
-            return [json.loads(x)["method"] for x in f]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
 class Res:
     def __init__(self, p):
         self.rc = p.returncode
@@ -91,9 +63,7 @@ class Res:
 
 
 def embers(*args):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PROFILECLI_") and k != "EMBERS_URL"
-           and not k.lower().endswith("_proxy")}  # loopback only, never a proxy
+    env = client_env()
     env["XDG_CONFIG_HOME"] = os.path.join(TMP, "noconfig")
     p = subprocess.run([EMBERS] + [str(a) for a in args], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, env=env, timeout=120)
@@ -217,18 +187,6 @@ def local_diff(s, left, right, max_nodes):
     return (json.loads(r.out) if r.rc == 0 else None), r
 
 
-def todo(cond, name, reason, diag=None):
-    """A TAP test with a TODO directive: a known gap that does not fail the
-    run; automake's driver reports an unexpected pass (XPASS) as an error,
-    so the directive goes once the gap is closed."""
-    tap.n += 1
-    print("%sok %d - %s # TODO %s" % ("" if cond else "not ", tap.n,
-                                      name.replace("#", "\\#"), reason))
-    if not cond and diag:
-        print("#   " + str(diag)[:300])
-    sys.stdout.flush()
-
-
 def resolved(fg):
     """Levels with the name index replaced by the name: the name table's
     order is an encoding detail (Pyroscope numbers names in the order it
@@ -259,13 +217,6 @@ def first_difference(got, want):
     return None
 
 
-# fake_pyroscope.py picks max_nodes' threshold among the nodes below the
-# root; Pyroscope's combineMinValues (pkg/model/flamegraph_diff.go), and so
-# em_diff_flamegraph, count the synthetic root too, so with few nodes the
-# fake keeps one node more (here runtime.mcall) than Pyroscope would.
-KNOWN_GAPS = set()
-
-
 def test_against_rpc(s):
     pairs = [("two ranges", (CHECKOUT, 120, 60), (CHECKOUT, 60, 0)),
              ("two label sets", (DEV, 90, 30), (PROD, 90, 30)),
@@ -278,11 +229,6 @@ def test_against_rpc(s):
             nodes = sum(len(x) for x in want["levels"])
             name = ("%s, max_nodes %s: the local diff flame graph equals the Diff RPC's "
                     "(%d nodes)" % (what, max_nodes or "default", nodes))
-            if (what, max_nodes) in KNOWN_GAPS:
-                todo(got is not None and got == want, name, "fake server leaves "
-                     "the root out of max_nodes", None if got is None or got == want
-                     else first_difference(got, want))
-                continue
             tap.ok(got is not None and got == want and nodes > 1 and want["leftTicks"] > 0
                    and want["rightTicks"] > 0, name,
                    r if got is None else first_difference(got, want))
@@ -292,14 +238,6 @@ def test_against_rpc(s):
            "can fail)", r)
     other = [n for n in want["names"] if n == "other"]
     tap.ok(other, "max_nodes 40 cuts nodes into 'other'", want["names"][:10])
-
-
-def closed_port():
-    sk = socket.socket()
-    sk.bind(("127.0.0.1", 0))
-    port = sk.getsockname()[1]
-    sk.close()
-    return port
 
 
 def test_errors(s):
@@ -329,7 +267,7 @@ def test_errors(s):
 def main():
     s = None
     try:
-        s = Server()
+        s = FakeServer(TMP, now=NOW)
         test_tables(s)
         test_against_rpc(s)
         test_errors(s)

@@ -22,87 +22,36 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
-EMBERS = os.environ.get("EMBERS", "")
-TESTDATA = os.environ.get("TESTDATA", os.path.join(os.path.dirname(__file__), "..", "data"))
-SOCKET = "embers-test-%d" % os.getpid()
-W, H = 120, 40
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tmuxlib  # noqa: E402
+from tmuxlib import EMBERS, TESTDATA, W, H, ok, tmux, keys, literal, run_main  # noqa: E402
+
 BASE = os.path.join(TESTDATA, "corpus", "generated", "node-workload", "node-wall-cpu.pb.gz")
 NEW = os.path.join(TESTDATA, "diff", "node-wall-lines.pb.gz")
 NEW_FOLDED = os.path.join(TESTDATA, "diff", "node-wall-lines.folded.1.wall.txt.gz")
 BASE_NAME, NEW_NAME = os.path.basename(BASE), os.path.basename(NEW)
 
-n_tests = 0
-n_failed = 0
-
-
-def ok(cond, name, detail=None, todo=None):
-    """One TAP point; todo marks a known bug (reported, not failing CI)."""
-    global n_tests, n_failed
-    n_tests += 1
-    if not cond and todo is None:
-        n_failed += 1
-    print("%sok %d - %s%s" % ("" if cond else "not ", n_tests, name,
-                              " # TODO %s" % todo if todo else ""))
-    if not cond and detail:
-        for line in detail.splitlines():
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
 
 # --- tmux ------------------------------------------------------------------
 
-def tmux(*args, check=True):
-    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null"] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
-def screen():
-    return tmux("capture-pane", "-p", "-t", "t")
-
-
 def rows():
-    return (screen().split("\n") + [""] * H)[:H]
+    return (tmuxlib.screen().split("\n") + [""] * H)[:H]
 
 
 def wait_for(pred, timeout=10.0):
     """Poll the screen until pred(rows) holds on a settled screen (the same
     on two captures: a redraw may reach tmux in pieces); returns the last
     rows."""
-    end = time.time() + timeout
-    ls = rows()
-    while time.time() < end:
-        if pred(ls):
-            time.sleep(0.03)
-            again = rows()
-            if again == ls:
-                return ls
-            ls = again
-            continue
-        time.sleep(0.03)
-        ls = rows()
-    return ls
+    return tmuxlib.poll(rows, pred, timeout, interval=0.03, settle=True)
 
 
 def wait_text(s, timeout=10.0):
     return wait_for(lambda ls: any(s in l for l in ls), timeout)
-
-
-def keys(*k):
-    tmux("send-keys", "-t", "t", *k)
-
-
-def literal(s):
-    tmux("send-keys", "-t", "t", "-l", s)
 
 
 def show(ls):
@@ -117,28 +66,12 @@ def info(ls):
     return ls[H - 1]
 
 
-class Session:
+class Session(tmuxlib.Shell):
     """A shell in a tmux pane; embers runs from it so that the prompt and a
     marker after exit show the terminal was given back."""
 
-    def __init__(self, tmpdir):
-        env = ["env", "-i", "PATH=" + os.environ.get("PATH", "/usr/bin:/bin"),
-               "HOME=" + tmpdir, "XDG_CONFIG_HOME=" + os.path.join(tmpdir, "config"),
-               "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "PS1=$ "]
-        for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TERMINFO"):
-            if var in os.environ:
-                env.append("%s=%s" % (var, os.environ[var]))
-        tmux("new-session", "-d", "-s", "t", "-x", str(W), "-y", str(H),
-             " ".join("'%s'" % e if " " in e else e for e in env) + " sh")
-        tmux("set-option", "-g", "status", "off")
-        tmux("set-option", "-g", "escape-time", "0")
-        wait_text("$")
-
     def start(self, args, ready):
-        keys("clear", "Enter")
-        wait_for(lambda ls: "\n".join(ls).strip() == "$")
-        literal("%s %s; echo EMBERS-EXIT $?" % (EMBERS, args))
-        keys("Enter")
+        self.run("%s %s; echo EMBERS-EXIT $?" % (EMBERS, args))
         return wait_text(ready, timeout=20)
 
 
@@ -147,14 +80,9 @@ def assert_restored(name):
     ok(any(l.startswith("EMBERS-EXIT 0") for l in ls), "%s: exit status 0" % name, show(ls))
     ok(not any("[+]added" in l or "sandwich:" in l for l in ls),
        "%s: the view is gone (alternate screen left)" % name, show(ls))
-    literal("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo "
-            "| tr '\\n' ' '; echo STTY-DONE")
-    keys("Enter")
-    ls = wait_for(lambda ls: any(l.rstrip().endswith("STTY-DONE") and not l.startswith("$")
-                                 for l in ls))
-    out = [l for l in ls if l.rstrip().endswith("STTY-DONE") and not l.startswith("$")]
+    out, text = tmuxlib.stty_flags()
     ok(out and "icanon" in out[0].split() and "echo" in out[0].split(),
-       "%s: the shell's terminal is sane again (icanon, echo)" % name, show(ls))
+       "%s: the shell's terminal is sane again (icanon, echo)" % name, show(text.split("\n")))
 
 
 # --- expected figures from the command line ----------------------------------
@@ -611,35 +539,18 @@ def test_sandwich(s):
 
 
 def main():
-    if shutil.which("tmux") is None:
-        print("1..0 # SKIP tmux not installed")
-        return 0
-    if not EMBERS or not os.access(EMBERS, os.X_OK):
-        print("1..0 # SKIP $EMBERS not built")
-        return 0
-    tmpdir = tempfile.mkdtemp(prefix="embers-tmux-")
-    sock = None
-    try:
-        s = Session(tmpdir)
-        sock = tmux("display-message", "-p", "#{socket_path}").strip()
-        test_diff_view(s)
-        test_sandwich(s)
-    except Exception as e:  # a broken step fails the test, never hangs it
+    def body(tmpdir):
         try:
-            last = show(rows())
-        except RuntimeError:
-            last = ""
-        ok(False, "the run completed", "%s: %s\n%s" % (type(e).__name__, e, last))
-    finally:
-        tmux("kill-server", check=False)
-        if sock and os.path.basename(sock) == SOCKET:  # the server leaves it behind
+            s = Session(tmpdir)
+            test_diff_view(s)
+            test_sandwich(s)
+        except Exception as e:  # a broken step fails the test, never hangs it
             try:
-                os.unlink(sock)
-            except OSError:
-                pass
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    print("1..%d" % n_tests)
-    return 1 if n_failed else 0
+                last = show(rows())
+            except RuntimeError:
+                last = ""
+            ok(False, "the run completed", "%s: %s\n%s" % (type(e).__name__, e, last))
+    return run_main(body, "embers-tmux-")
 
 
 if __name__ == "__main__":

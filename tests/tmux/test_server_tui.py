@@ -15,98 +15,20 @@ to a plain HTTP server, no or a foreign tenant, a bare 403, a proxy's HTML
 page, an SSO login page, --timeout, --max-reply-size) after which the UI
 still answers. Prints TAP; skips without tmux or python3."""
 
-import json
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
-EMBERS = os.environ.get("EMBERS", "")
-FAKE = os.path.join(HERE, "..", "server", "fake_pyroscope.py")
-PYTHON = os.environ.get("PYTHON3") or sys.executable
-SOCKET = "embers-srv-test-%d" % os.getpid()
-W, H = 120, 40
-CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds"
-
-n_tests = 0
-n_failed = 0
-SERVERS = []
-
-
-def ok(cond, name, detail=None):
-    global n_tests, n_failed
-    n_tests += 1
-    if not cond:
-        n_failed += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n_tests, name))
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-# --- the fake server ---------------------------------------------------------
-
-class Server:
-    def __init__(self, tmpdir, *args):
-        self.log = os.path.join(tmpdir, "log-%d.jsonl" % len(SERVERS))
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        self.proc = subprocess.Popen(
-            [PYTHON, FAKE, "--port", "0", "--log", self.log] + list(args),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
-        line = self.proc.stdout.readline().decode()
-        if not line.startswith("listening on "):
-            raise RuntimeError("fake server did not start: %r %r"
-                               % (line, self.proc.stderr.read()[:2000]))
-        self.url = line.split()[-1]
-        SERVERS.append(self)
-
-    def requests(self):
-        if not os.path.exists(self.log):
-            return []
-        with open(self.log) as f:
-            return [json.loads(x) for x in f]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
-def closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-# --- tmux ---------------------------------------------------------------------
-
-def tmux(*args, check=True):
-    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null"] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
-def screen():
-    return tmux("capture-pane", "-p", "-t", "t")
-
-
-def lines():
-    return screen().split("\n")
-
+sys.path.insert(0, os.path.join(HERE, "..", "server"))
+sys.path.insert(0, HERE)
+import tmuxlib  # noqa: E402
+from tmuxlib import (EMBERS, H, ok, screen, lines, keys, literal, shq,  # noqa: E402
+                     exited, run_main)
+from fakeserver import CPU, FakeServer, client_env, closed_port  # noqa: E402
 
 EXITED = re.compile(r"EMBERS-EXIT \d")
 
@@ -114,54 +36,22 @@ EXITED = re.compile(r"EMBERS-EXIT \d")
 def wait_for(pred, timeout=15.0, exit_ok=False):
     """Poll the screen until pred(text); gives up at once when embers
     exited and that is not what is waited for (a crash fails fast)."""
-    end = time.time() + timeout
-    text = screen()
-    while time.time() < end:
-        if pred(text) or (not exit_ok and EXITED.search(text)):
-            return text
-        time.sleep(0.05)
-        text = screen()
-    return text
+    return tmuxlib.poll(screen, pred, timeout, give_up=None if exit_ok else EXITED.search)
 
 
 def wait_text(s, timeout=15.0):
     return wait_for(lambda t: s in t, timeout)
 
 
-def keys(*k):
-    tmux("send-keys", "-t", "t", *k)
-
-
-def literal(s):
-    tmux("send-keys", "-t", "t", "-l", s)
-
-
-def shq(s):
-    return "'" + s.replace("'", "'\\''") + "'"
-
-
-class Session:
-    """A shell in a tmux pane; embers runs from it so the prompt and an
-    exit marker show the terminal was given back."""
+class Session(tmuxlib.Shell):
+    """A shell in a tmux pane (TZ=UTC); embers runs from it so the prompt
+    and an exit marker show the terminal was given back."""
 
     def __init__(self, tmpdir):
-        env = ["env", "-i", "PATH=" + os.environ.get("PATH", "/usr/bin:/bin"),
-               "HOME=" + tmpdir, "XDG_CONFIG_HOME=" + os.path.join(tmpdir, "config"),
-               "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TZ=UTC", "PS1=$ "]
-        for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TERMINFO"):
-            if var in os.environ:
-                env.append("%s=%s" % (var, os.environ[var]))
-        tmux("new-session", "-d", "-s", "t", "-x", str(W), "-y", str(H),
-             " ".join(shq(e) for e in env) + " sh")
-        tmux("set-option", "-g", "status", "off")
-        tmux("set-option", "-g", "escape-time", "0")
-        wait_text("$")
+        super().__init__(tmpdir, {"TZ": "UTC"})
 
     def start(self, *args, ready=None, env=""):
-        keys("clear", "Enter")
-        wait_for(lambda t: t.strip() == "$", exit_ok=True)
-        literal(env + " ".join(shq(a) for a in [EMBERS] + list(args)) + "; echo EMBERS-EXIT $?")
-        keys("Enter")
+        self.run(env + " ".join(shq(a) for a in [EMBERS] + list(args)) + "; echo EMBERS-EXIT $?")
         if ready is not None:
             return wait_text(ready)
         return screen()
@@ -169,8 +59,7 @@ class Session:
     def quit(self, key="q"):
         t0 = time.time()
         keys(key)
-        text = wait_for(lambda t: any(l.startswith("EMBERS-EXIT ") for l in t.split("\n")),
-                        exit_ok=True)
+        text = wait_for(exited, exit_ok=True)
         return text, time.time() - t0
 
 
@@ -189,8 +78,7 @@ def bottom():
 
 def top_function(url, query, ptype):
     """The hottest function by self of `embers top` for the same query."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILECLI_")
-           and k != "EMBERS_URL" and not k.lower().endswith("_proxy")}
+    env = client_env()
     r = subprocess.run([EMBERS, "top", "--url", url, "-q", query, "--profile-type", ptype,
                         "--format", "csv", "--limit", "1"], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, env=env, timeout=60)
@@ -427,7 +315,7 @@ def test_errors(s, srv, tmpdir):
     text, _ = s.quit("Escape")
     ok("EMBERS-EXIT 0" in text, "Esc quits an empty picker", text)
 
-    gw = Server(tmpdir, "--basic-auth", "alice:secret")
+    gw = FakeServer(tmpdir, "--basic-auth", "alice:secret")
     text = s.start("--url", gw.url, "-q", '{service_name="fib"}', "--profile-type", CPU,
                    ready="HTTP 401")
     err = [l for l in lines() if "HTTP 401 Unauthorized" in l]
@@ -438,7 +326,7 @@ def test_errors(s, srv, tmpdir):
     keys("Escape")
     s.quit("q")
 
-    based = Server(tmpdir, "--base-path", "/pyroscope")
+    based = FakeServer(tmpdir, "--base-path", "/pyroscope")
     text = s.start("--url", based.url, "-q", '{service_name="fib"}', "--profile-type", CPU,
                    ready="HTTP 404")
     text = wait_text("the Pyroscope base URL?")
@@ -498,7 +386,7 @@ def test_more_errors(s, srv, tmpdir):
     view_error(s, "TLS to a plain HTTP server", "https://" + hostport,
                "TLS handshake failed", hint="(is it a plain http:// server?)")
 
-    mt = Server(tmpdir, "--tenants", "acme")
+    mt = FakeServer(tmpdir, "--tenants", "acme")
     view_error(s, "multi-tenant, no --tenant-id", mt.url, "no org id (unauthenticated)",
                hint="set --tenant-id")
     view_error(s, "403 with a foreign --tenant-id", mt.url,
@@ -550,39 +438,28 @@ def test_env(s, srv):
        "EMBERS_URL and no file: the server viewer", text)
     s.quit("C-c")
     s.start("--url", srv.url, "some.pb.gz")
-    text = wait_for(lambda t: any(l.startswith("EMBERS-EXIT ") for l in t.split("\n")),
-                    exit_ok=True)
+    text = wait_for(exited, exit_ok=True)
     ok("give a profile FILE or server options, not both" in text and "EMBERS-EXIT 2" in text,
        "a file and --url: a usage error", text)
 
 
 def main():
-    if shutil.which("tmux") is None:
-        print("1..0 # SKIP tmux not installed")
-        return 0
-    if not EMBERS or not os.access(EMBERS, os.X_OK):
-        print("1..0 # SKIP $EMBERS not built")
-        return 0
-    tmpdir = tempfile.mkdtemp(prefix="embers-srv-tmux-")
-    try:
-        srv = Server(tmpdir)
-        s = Session(tmpdir)
-        test_picker_to_flame(s, srv)
-        test_timeline(s)
-        test_labels(s)
-        test_errors_in_view(s, srv)
-        test_truncation(s, srv)
-        test_cancel(s, srv)
-        test_errors(s, srv, tmpdir)
-        test_more_errors(s, srv, tmpdir)
-        test_env(s, srv)
-    finally:
-        tmux("kill-server", check=False)
-        for sv in SERVERS:
-            sv.stop()
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    print("1..%d" % n_tests)
-    return 1 if n_failed else 0
+    def body(tmpdir):
+        try:
+            srv = FakeServer(tmpdir)
+            s = Session(tmpdir)
+            test_picker_to_flame(s, srv)
+            test_timeline(s)
+            test_labels(s)
+            test_errors_in_view(s, srv)
+            test_truncation(s, srv)
+            test_cancel(s, srv)
+            test_errors(s, srv, tmpdir)
+            test_more_errors(s, srv, tmpdir)
+            test_env(s, srv)
+        finally:
+            FakeServer.stop_all()
+    return run_main(body, "embers-srv-tmux-")
 
 
 if __name__ == "__main__":

@@ -20,87 +20,28 @@ import csv
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "source"))
+sys.path.insert(0, HERE)
 import pprofgen  # noqa: E402
 from rawserver import RawServer  # noqa: E402
+import tmuxlib  # noqa: E402
+from tmuxlib import EMBERS, TESTDATA, H, ok, keys, literal, wait_for, run_main  # noqa: E402
 
-EMBERS = os.environ.get("EMBERS", "")
-TESTDATA = os.environ.get("TESTDATA", os.path.join(HERE, "..", "data"))
-SOCKET = "embers-srcpane-%d" % os.getpid()
-W, H = 120, 40
 GOWORK = os.path.join(TESTDATA, "source", "goworkload.cpu.pb.gz")
 GOWORK_SRC = os.path.join(TESTDATA, "source", "goworkload")
 SAMPLE = os.path.join(TESTDATA, "corpus", "public", "google__pprof", "sample.cpu")
 VBAR = "\u2502"
 
-n_tests = 0
-n_failed = 0
-
-
-def ok(cond, name, detail=None):
-    global n_tests, n_failed
-    n_tests += 1
-    if not cond:
-        n_failed += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n_tests, name))
-    if not cond and detail:
-        for line in str(detail).splitlines():
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def tmux(*args, check=True):
-    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null"] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
-def screen():
-    return tmux("capture-pane", "-p", "-t", "t")
-
-
-def wait_for(pred, timeout=15.0):
-    end = time.time() + timeout
-    text = screen()
-    while time.time() < end:
-        if pred(text):
-            return text
-        time.sleep(0.05)
-        text = screen()
-    return text
-
 
 def wait_text(s, timeout=15.0, stable=True):
-    """Wait for s on screen, and for the screen to settle: a capture can
-    catch the terminal halfway through a redraw (not while a spinner
-    turns: stable=False)."""
-    end = time.time() + timeout
-    text = wait_for(lambda t: s in t, timeout)
-    while stable and time.time() < end:
-        time.sleep(0.1)
-        again = screen()
-        if again == text and s in text:
-            return text
-        text = again
-    return text
-
-
-def keys(*k):
-    tmux("send-keys", "-t", "t", *k)
-
-
-def literal(s):
-    tmux("send-keys", "-t", "t", "-l", s)
+    """Wait for s on a settled screen (stable=False while a spinner turns)."""
+    return tmuxlib.wait_text(s, timeout, stable)
 
 
 def info(text):
@@ -116,39 +57,25 @@ def head(text, label):
 
 
 def clean_env(tmpdir, extra=None):
-    e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmpdir,
-         "XDG_CONFIG_HOME": os.path.join(tmpdir, "config"),
-         "XDG_CACHE_HOME": os.path.join(tmpdir, "cache"),
-         "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
-    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TERMINFO"):
-        if var in os.environ:
-            e[var] = os.environ[var]
+    """The shell's environment, the cache under tmpdir too."""
+    e = {"XDG_CACHE_HOME": os.path.join(tmpdir, "cache")}
     e.update(extra or {})
-    return e
+    return tmuxlib.clean_env(tmpdir, e)
 
 
-class Session:
+class Session(tmuxlib.Shell):
     """A shell in a tmux pane from which the viewer is started."""
 
     def __init__(self, tmpdir):
-        self.tmpdir = tmpdir
-        env = ["env", "-i"] + ["%s=%s" % kv for kv in clean_env(tmpdir).items()] + ["PS1=$ "]
-        tmux("new-session", "-d", "-s", "t", "-x", str(W), "-y", str(H),
-             " ".join("'%s'" % e if " " in e else e for e in env) + " sh")
-        tmux("set-option", "-g", "status", "off")
-        tmux("set-option", "-g", "escape-time", "0")
-        wait_text("$")
+        super().__init__(tmpdir, clean_env(tmpdir))
 
     def start(self, args, ready="? help"):
-        keys("clear", "Enter")
-        wait_for(lambda t: t.strip() == "$")
-        literal("%s %s; echo EMBERS-EXIT $?" % (EMBERS, args))
-        keys("Enter")
+        self.run("%s %s; echo EMBERS-EXIT $?" % (EMBERS, args))
         return wait_text(ready)
 
     def quit(self):
         keys("C-c")
-        return wait_for(lambda t: any(l.startswith("EMBERS-EXIT ") for l in t.split("\n")))
+        return tmuxlib.wait_exit()
 
 
 def embers_source(*args):
@@ -400,25 +327,15 @@ def refused_repo(s, tmpdir):
 
 
 def main():
-    global TMP
-    if shutil.which("tmux") is None:
-        print("1..0 # SKIP tmux not installed")
-        return 0
-    if not EMBERS or not os.access(EMBERS, os.X_OK):
-        print("1..0 # SKIP $EMBERS not built")
-        return 0
-    TMP = tempfile.mkdtemp(prefix="embers-srcpane-")
-    try:
+    def body(tmpdir):
+        global TMP
+        TMP = tmpdir
         s = Session(TMP)
         local_checkout(s)
         no_source(s)
         github(s, TMP)
         refused_repo(s, TMP)
-    finally:
-        tmux("kill-server", check=False)
-        shutil.rmtree(TMP, ignore_errors=True)
-    print("1..%d" % n_tests)
-    return 1 if n_failed else 0
+    return run_main(body, "embers-srcpane-")
 
 
 TMP = None

@@ -15,114 +15,17 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
-EMBERS = os.environ.get("EMBERS", "")
-TESTDATA = os.environ.get("TESTDATA", os.path.join(os.path.dirname(__file__), "..", "data"))
-SOCKET = "embers-test-%d" % os.getpid()
-W, H = 120, 40
-
-n_tests = 0
-n_failed = 0
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tmuxlib import (EMBERS, TESTDATA, W, H, ok, tmux, screen, keys, literal,  # noqa: E402
+                     wait_for, wait_text, wait_exit, stty_flags, run_main, Shell)
 
 
-def ok(cond, name, detail=None):
-    global n_tests, n_failed
-    n_tests += 1
-    if not cond:
-        n_failed += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n_tests, name))
-    if not cond and detail:
-        for line in detail.splitlines():
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def tmux(*args, check=True):
-    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null"] + list(args),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if check and r.returncode != 0:
-        raise RuntimeError("tmux %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
-def screen(escapes=False):
-    args = ["capture-pane", "-p", "-t", "t"]
-    if escapes:
-        args.insert(1, "-e")
-    return tmux(*args)
-
-
-def lines():
-    return screen().split("\n")
-
-
-def wait_for(pred, timeout=15.0):
-    """Poll the screen until pred(text) holds; returns the last screen."""
-    end = time.time() + timeout
-    text = screen()
-    while time.time() < end:
-        if pred(text):
-            return text
-        time.sleep(0.05)
-        text = screen()
-    return text
-
-
-def wait_text(s, timeout=15.0):
-    return wait_for(lambda t: s in t, timeout)
-
-
-def wait_line(prefix, timeout=15.0):
-    """Wait for a screen line that starts with prefix (output, not the
-    command line that was typed)."""
-    return wait_for(lambda t: any(l.startswith(prefix) for l in t.split("\n")), timeout)
-
-
-def wait_exit():
-    return wait_line("EMBERS-EXIT ")
-
-
-def keys(*k):
-    tmux("send-keys", "-t", "t", *k)
-
-
-def literal(s):
-    tmux("send-keys", "-t", "t", "-l", s)
-
-
-def settle(prev_pred=None):
-    # the UI redraws within a frame after each key; give it a moment
-    time.sleep(0.25)
-
-
-class Session:
-    """A shell in a tmux pane; embers is started from it so that the shell
-    prompt and a marker after exit show the terminal was given back."""
-
-    def __init__(self, tmpdir):
-        self.tmpdir = tmpdir
-        env = [
-            "env", "-i", "PATH=" + os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME=" + tmpdir, "XDG_CONFIG_HOME=" + os.path.join(tmpdir, "config"),
-            "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "PS1=$ ",
-        ]
-        for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TERMINFO"):
-            if var in os.environ:
-                env.append("%s=%s" % (var, os.environ[var]))
-        tmux("new-session", "-d", "-s", "t", "-x", str(W), "-y", str(H), " ".join(
-            "'%s'" % e if " " in e else e for e in env) + " sh")
-        tmux("set-option", "-g", "status", "off")
-        tmux("set-option", "-g", "escape-time", "0")
-        wait_text("$")
-
-    def run(self, cmdline):
-        keys("clear", "Enter")
-        wait_for(lambda t: t.strip() == "$")
-        literal(cmdline)
-        keys("Enter")
+class Session(Shell):
+    """The shell; start() runs embers with its pid written to a file (for
+    the signal tests)."""
 
     def start(self, args, env="", ready="? help"):
         pidfile = os.path.join(self.tmpdir, "pid")
@@ -147,35 +50,17 @@ def assert_restored(name, status):
     ok("EMBERS-EXIT %d" % status in text, "%s: exit status %d" % (name, status), text)
     ok("? help" not in text and "total 1.00k" not in text,
        "%s: the TUI is gone from the screen (alternate screen left)" % name, text)
-    literal("stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo "
-            "| tr '\\n' ' '; echo STTY-DONE")
-    keys("Enter")
-    # the output line, not the command line (which starts with the prompt)
-    text = wait_for(lambda t: any(l.endswith("STTY-DONE") and not l.startswith("$")
-                                  for l in t.split("\n")))
-    out = [l for l in text.split("\n") if l.endswith("STTY-DONE") and not l.startswith("$")]
+    out, text = stty_flags()
     ok(out and "icanon" in out[0] and "-icanon" not in out[0] and "echo" in out[0]
        and "-echo" not in out[0], "%s: stty sane (icanon, echo)" % name, repr(out) + "\n" + text)
 
 
 def main():
-    if shutil.which("tmux") is None:
-        print("1..0 # SKIP tmux not installed")
-        return 0
-    if not EMBERS or not os.access(EMBERS, os.X_OK):
-        print("1..0 # SKIP $EMBERS not built")
-        return 0
-    small = os.path.join(TESTDATA, "tui", "small.folded")
-    heap = os.path.join(TESTDATA, "tui", "go-heap.pb.gz")
-    tmpdir = tempfile.mkdtemp(prefix="embers-tmux-")
-    try:
-        s = Session(tmpdir)
-        run_tests(s, small, heap, tmpdir)
-    finally:
-        tmux("kill-server", check=False)
-        shutil.rmtree(tmpdir, ignore_errors=True)
-    print("1..%d" % n_tests)
-    return 1 if n_failed else 0
+    def body(tmpdir):
+        small = os.path.join(TESTDATA, "tui", "small.folded")
+        heap = os.path.join(TESTDATA, "tui", "go-heap.pb.gz")
+        run_tests(Session(tmpdir), small, heap, tmpdir)
+    return run_main(body, "embers-tmux-")
 
 
 def run_tests(s, small, heap, tmpdir):
