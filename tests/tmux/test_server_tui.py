@@ -178,7 +178,8 @@ def test_labels(s):
     ok("__profile_type__" not in text, "the server's own labels are hidden", text)
     literal("reg")
     keys("Enter")
-    text = wait_text("pick how to compare")
+    # the list can be caught halfway through its redraw: wait for its end
+    text = wait_for(lambda t: "pick how to compare" in t and "does not match the regex" in t)
     ok("does not match the regex" in text, "then the four operators", text)
     keys("Enter")
     text = wait_for(lambda t: "pick or type a value" in t and
