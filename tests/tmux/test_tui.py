@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
@@ -217,15 +218,32 @@ def run_tests(s, small, heap, tmpdir):
     os.unlink(cfg)
 
     # --- a big profile: progress, and Esc cancels -----------------------------
+    # The profile comes through a FIFO whose writer holds back the end
+    # until Esc was pressed, so the load is still running when the key
+    # arrives however fast the build is (a file raced a quick build).
     big = os.path.join(tmpdir, "big.folded")
-    with open(big, "w") as f:
-        for i in range(400000):
-            f.write("main;pkg%d.handler;pkg%d.work%d;leaf%d %d\n" % (i % 50, i % 50, i % 977, i, 1 + i % 7))
+    os.mkfifo(big)
+    pressed = threading.Event()
+
+    def feed():
+        with open(big, "w") as f:
+            for i in range(100000):
+                f.write("main;pkg%d.handler;pkg%d.work%d;leaf%d %d\n"
+                        % (i % 50, i % 50, i % 977, i, 1 + i % 7))
+            f.flush()
+            pressed.wait(30)
+            f.write("main;last 1\n")
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
     s.run("%s %s; echo EMBERS-EXIT $?" % (EMBERS, big))
     text = wait_text("Esc cancels", timeout=10)
     ok("loading big.folded" in text and "Esc cancels" in text,
        "loading shows the file and how to cancel", text)
     keys("Escape")
+    time.sleep(0.3)
+    pressed.set()
+    writer.join(10)
     text = wait_exit()
     ok("embers: '%s': cancelled" % big in text and "EMBERS-EXIT 2" in text,
        "Esc cancels the load: one line, exit 2", text)
