@@ -27,15 +27,14 @@ class Tap:
         self.escape = escape
         self.diag_max = diag_max
 
-    def ok(self, cond, name, diag=None, todo=None):
-        """One point; todo marks a known bug (reported, not failing)."""
+    def ok(self, cond, name, diag=None):
+        """One point, with diag printed under it when it fails."""
         self.n += 1
-        if not cond and todo is None:
+        if not cond:
             self.failed += 1
         if self.escape:
             name = name.replace("\n", "\\n").replace("#", "\\#")
-        print("%sok %d - %s%s" % ("" if cond else "not ", self.n, name,
-                                  " # TODO %s" % todo if todo else ""))
+        print("%sok %d - %s" % ("" if cond else "not ", self.n, name))
         if not cond and diag:
             for line in str(diag).splitlines()[:self.diag_max]:
                 print("#   " + line)

@@ -18,6 +18,7 @@
 
 #include "embers/error.h"
 #include "embers/profile.h"
+#include "embers/reader.h"
 
 /* Largest decompressed size the fuzz targets let a reader produce: big
  * enough for every seed, small enough that a gzip bomb is refused rather
@@ -43,6 +44,14 @@ void em_fuzz_profile(const em_profile *p);
  * line. The last one is kept in em_fuzz_last_error for the replay test. */
 void em_fuzz_rejected(const char *what, const em_error *err);
 extern em_error em_fuzz_last_error;
+
+/* Run one of the per-format readers (em_read_pprof, em_read_folded,
+ * em_read_flamebearer) on data and check what it gives, as above;
+ * EM_FUZZ_ACCEPTED or EM_FUZZ_REJECTED. */
+typedef int (*em_fuzz_reader_fn)(em_profile *p, const uint8_t *buf, size_t n,
+    const em_read_opts *opts, em_error *err);
+int em_fuzz_reader(em_fuzz_reader_fn read, const char *name, const uint8_t *data,
+    size_t n);
 
 /* Called by em_fuzz_fail before it aborts (the replay test names the
  * input there); NULL by default. */

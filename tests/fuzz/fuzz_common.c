@@ -471,3 +471,22 @@ void em_fuzz_profile(const em_profile *p)
 	else
 		check_pprof_write(p);
 }
+
+int em_fuzz_reader(em_fuzz_reader_fn read, const char *name, const uint8_t *data,
+    size_t n)
+{
+	em_read_opts opts = { .max_bytes = EM_FUZZ_MAX_BYTES };
+	em_error err = { { 0 } };
+	em_profile *p = em_profile_new();
+	int accepted;
+
+	if (p == NULL)
+		em_fuzz_fail("out of memory");
+	accepted = read(p, data, n, &opts, &err) == 0;
+	if (accepted)
+		em_fuzz_profile(p);
+	else
+		em_fuzz_rejected(name, &err);
+	em_profile_free(p);
+	return accepted ? EM_FUZZ_ACCEPTED : EM_FUZZ_REJECTED;
+}

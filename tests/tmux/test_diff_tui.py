@@ -333,23 +333,9 @@ def test_diff_view(s):
        show(ls))
     keys("Enter")
     added_info = "%s (added: only in new) | base self" % f_add
-    ls = wait_for(lambda ls: info(ls).startswith(added_info) or "group of narrow" in info(ls))
-    grouped = "a group of narrow frames" in info(ls)
+    ls = wait_for(lambda ls: info(ls).startswith(added_info))
     ok(info(ls).startswith(added_info),
-       "Enter: the frame selected in the flame graph, said to be added", show(ls),
-       todo="bug: Enter on a diff-table row whose frame is narrower than a cell selects "
-       "the '+ N frames' group, not the function (the single view zooms to it)"
-       if grouped else None)
-    if grouped:  # zoom into the group and pick the frame by hand
-        keys("Enter")
-        ls = wait_for(lambda ls: "+ " in ls[3])
-        for _ in range(12):
-            if info(ls).startswith(added_info):
-                break
-            keys("j" if info(ls).startswith("a group") else "l")
-            prev = info(ls)
-            ls = wait_for(lambda ls: info(ls) != prev, timeout=1)
-        ls = wait_for(lambda ls: info(ls).startswith(added_info))
+       "Enter: the frame selected in the flame graph, said to be added", show(ls))
     mark = re.compile(r"(^|\s)\[\+\]%s(\s|$)" % re.escape(f_add))
     if not any(mark.search(l) for l in ls):
         keys("Enter")
@@ -366,10 +352,8 @@ def test_diff_view(s):
        "v: two panes side by side, each titled with its file and total", show(ls))
     ok("\u2502" in ls[5] and "> new:" in t, "a separator between them; the new side leads",
        show(ls))
-    grouped = info(ls).startswith("new: a group of narrow frames")
     ok(info(ls).startswith("new: %s | total" % f_add), "the new side has %s selected" % f_add,
-       info(ls), todo="bug: v on a frame that is narrower than a cell selects the '+ N "
-       "frames' group on the new side, not the frame" if grouped else None)
+       info(ls))
     msg = "'%s': this path does not exist in base (%s)" % (f_add, BASE_NAME)
     entered = False
     for _ in range(12):  # zoom into the group, down to its frames, along to ours
