@@ -19,6 +19,7 @@
 
 #include "embers/error.h"
 #include "embers/profile.h"
+#include "embers/tree.h"
 
 typedef struct em_levels {
 	const int64_t *const *rows; /* nrows rows of row_len[i] ints */
@@ -43,5 +44,14 @@ typedef struct em_levels {
  * above their parent's total, an overflow) gives -1 and one line in err
  * naming the level, e.g. "level 3: node at x=5 lies outside its parent". */
 int em_levels_to_profile(em_profile *p, const em_levels *lv, em_error *err);
+
+/* The same, and when tree is not NULL and the rows hold one sample type,
+ * also the call tree of type 0 (the tree em_tree_build would make from
+ * those samples) in linear time, without sorting the stacks. tree->n is 0
+ * when the rows cannot give it directly (two siblings with one name, a
+ * node whose self and children do not add up to its total, a diff): then
+ * the caller builds it from the samples. */
+int em_levels_to_profile_tree(em_profile *p, const em_levels *lv, em_tree *tree,
+    em_error *err);
 
 #endif

@@ -25,6 +25,7 @@
 #include "embers/arena.h"
 #include "embers/error.h"
 #include "embers/profile.h"
+#include "embers/tree.h"
 
 /* ---- time strings (timespec.c) -------------------------------------- */
 
@@ -46,6 +47,12 @@ int em_time_range(const char *from, const char *to, int64_t now_ms,
     int64_t *start_ms, int64_t *end_ms, em_error *err);
 /* "2024-05-01T10:00:00Z" (or with .mmm when not whole seconds). */
 void em_time_format(char *buf, size_t n, int64_t ms);
+/* How far back the base of a comparison lies: how is "previous" (the
+ * range of equal length just before [start, end]) or a duration such as
+ * "24h" or "7d" (the same range that much earlier). -1 with err. Shared
+ * by `embers diff --compare` and the server viewer's compare menu. */
+int em_time_compare_back(const char *how, int64_t start_ms, int64_t end_ms,
+    int64_t *back_ms, em_error *err);
 
 /* ---- connection settings (config.c) --------------------------------- */
 
@@ -202,6 +209,10 @@ int em_pyro_series_dense(const em_pyro_timeseries *s, int64_t start_ms,
  * SelectMergeProfile. */
 em_profile *em_pyro_flamegraph(em_pyro_client *cl, const em_pyro_query *q,
     em_error *err);
+/* The same, and its call tree in *tree when the reply gives it directly
+ * (em_levels_to_profile_tree); else tree->n is 0. The caller frees both. */
+em_profile *em_pyro_flamegraph_tree(em_pyro_client *cl, const em_pyro_query *q,
+    em_tree *tree, em_error *err);
 /* The merged pprof with lines and files (SelectMergeProfile; on servers
  * without it, SelectMergeStacktraces with the pprof format). */
 em_profile *em_pyro_merge_profile(em_pyro_client *cl, const em_pyro_query *q,

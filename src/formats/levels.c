@@ -36,6 +36,8 @@ struct lv {
 	em_profile *p;
 	struct lv_node *nodes;
 	size_t *row_start;     /* nrows + 1 offsets into nodes */
+	const size_t *name_len; /* the caller's name lengths, or own_len */
+	size_t *own_len;
 	uint32_t *name_loc;    /* location per name index, UINT32_MAX = none yet */
 	uint32_t *path;        /* the current path, row 1 first */
 	uint32_t *walk;        /* 2 * nrows: next and end child per depth */
@@ -129,7 +131,7 @@ static uint32_t name_location(struct lv *lv, uint32_t ni)
 
 	if (lv->name_loc[ni] != UINT32_MAX)
 		return lv->name_loc[ni];
-	len = in->name_len ? in->name_len[ni] : strlen(in->names[ni]);
+	len = lv->name_len[ni];
 	s = em_profile_str(lv->p, in->names[ni], len);
 	if (s == EM_STR_NONE)
 		return UINT32_MAX;
@@ -254,12 +256,135 @@ static int run(struct lv *lv, em_error *err)
 	return 0;
 }
 
+/* --- the call tree straight from the rows --------------------------------- */
+
+/* A flame graph of one sample type is already the call tree, rows being
+ * its levels and each node's children a run of the next row: only the
+ * order of siblings may differ from em_tree's (by name; Pyroscope appends
+ * "other" after the sorted rest). Renumbering breadth first with each
+ * run sorted by name gives em_tree_build's tree in linear time, where
+ * building it from the samples sorts every stack. */
+
+static int name_order(const struct lv *lv, uint32_t a, uint32_t b)
+{
+	const em_levels *in = lv->in;
+	uint32_t na = lv->nodes[a].name, nb = lv->nodes[b].name;
+	size_t la = lv->name_len[na], lb = lv->name_len[nb];
+	int c = memcmp(in->names[na], in->names[nb], la < lb ? la : lb);
+
+	return c ? c : (la > lb) - (la < lb);
+}
+
+static int node_cmp(const void *x, const void *y, void *ctx)
+{
+	return name_order(ctx, *(const uint32_t *)x, *(const uint32_t *)y);
+}
+
+/* Sort one run of siblings by name; 0 when two share a name (they would
+ * merge in em_tree: let em_tree_build do it). */
+static int sort_siblings(const struct lv *lv, uint32_t *run, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 1; i < n && name_order(lv, run[i - 1], run[i]) < 0; i++)
+		;
+	if (i == n)
+		return 1;
+	qsort_r(run, n, sizeof(*run), node_cmp, (void *)lv);
+	for (i = 1; i < n; i++)
+		if (name_order(lv, run[i - 1], run[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/* Does every node hold exactly its self plus its children, as one built
+ * from samples does? Else the samples lose the gap: build from them. */
+static int sums_exact(const struct lv *lv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lv->nodes[i].w == 0 || lv->nodes[i].used != lv->nodes[i].w)
+			return 0;
+	return 1;
+}
+
+static int tree_alloc(em_tree *t, size_t n, size_t nlevels)
+{
+	t->n = (uint32_t)n;
+	t->nlevels = (uint32_t)nlevels;
+	t->func = malloc(n * sizeof(*t->func));
+	t->total = malloc(n * sizeof(*t->total));
+	t->child = malloc((n + 1) * sizeof(*t->child));
+	t->level = malloc((nlevels + 1) * sizeof(*t->level));
+	return t->func && t->total && t->child && t->level ? 0 : -1;
+}
+
+/* order[] lists lv's nodes breadth first with sorted siblings; fill t. */
+static void tree_fill(const struct lv *lv, const uint32_t *order, size_t n, em_tree *t)
+{
+	uint32_t next = 1;
+
+	for (size_t k = 0; k < n; k++) {
+		const struct lv_node *nd = &lv->nodes[order[k]];
+
+		t->func[k] = k == 0 ? EM_FUNC_ROOT
+		    : lv->p->lines[lv->p->locs[lv->name_loc[nd->name]].first_line].func;
+		t->total[k] = nd->w;
+		t->child[k] = next;
+		next += nd->nchild;
+	}
+	t->child[n] = next;
+	for (size_t r = 0; r <= t->nlevels; r++)
+		t->level[r] = (uint32_t)lv->row_start[r];
+}
+
+static int tree_build(const struct lv *lv, em_tree *t, em_error *err)
+{
+	size_t n = lv->row_start[lv->in->nrows], nlevels = lv->in->nrows, head, tail = 1;
+	uint32_t *order;
+
+	while (nlevels > 0 && lv->row_start[nlevels] == lv->row_start[nlevels - 1])
+		nlevels--;
+	if (lv->in->stride != 4 || nlevels == 0 || lv->row_start[1] != 1 || !sums_exact(lv, n))
+		return 0;
+	order = malloc(n * sizeof(*order));
+	if (order == NULL)
+		return em_error_set(err, "out of memory");
+	order[0] = 0;
+	for (head = 0; head < n; head++) {
+		const struct lv_node *nd = &lv->nodes[order[head]];
+
+		for (uint32_t c = 0; c < nd->nchild; c++)
+			order[tail + c] = nd->first_child + c;
+		if (!sort_siblings(lv, order + tail, nd->nchild)) {
+			free(order);
+			return 0;
+		}
+		tail += nd->nchild;
+	}
+	if (tree_alloc(t, n, nlevels) < 0) {
+		free(order);
+		em_tree_free(t);
+		return em_error_set(err, "out of memory");
+	}
+	tree_fill(lv, order, n, t);
+	free(order);
+	return 0;
+}
+
 int em_levels_to_profile(em_profile *p, const em_levels *in, em_error *err)
+{
+	return em_levels_to_profile_tree(p, in, NULL, err);
+}
+
+int em_levels_to_profile_tree(em_profile *p, const em_levels *in, em_tree *tree,
+    em_error *err)
 {
 	struct lv lv;
 	size_t total;
 	int rc = -1;
 
+	if (tree != NULL)
+		memset(tree, 0, sizeof(*tree));
 	if (check_shape(in, &total, err) < 0)
 		return -1;
 	if (p->ntypes != (in->stride == 7 ? 2u : 1u))
@@ -273,17 +398,27 @@ int em_levels_to_profile(em_profile *p, const em_levels *in, em_error *err)
 	lv.name_loc = malloc((in->nnames ? in->nnames : 1) * sizeof(*lv.name_loc));
 	lv.path = malloc((in->nrows ? in->nrows : 1) * sizeof(*lv.path));
 	lv.walk = malloc((in->nrows ? in->nrows : 1) * 2 * sizeof(*lv.walk));
+	lv.name_len = in->name_len;
+	if (lv.name_len == NULL && (lv.own_len = malloc((in->nnames ? in->nnames : 1) *
+	    sizeof(*lv.own_len))) != NULL) {
+		for (size_t i = 0; i < in->nnames; i++)
+			lv.own_len[i] = strlen(in->names[i]);
+		lv.name_len = lv.own_len;
+	}
 	if (lv.nodes == NULL || lv.row_start == NULL || lv.name_loc == NULL || lv.path == NULL ||
-	    lv.walk == NULL) {
+	    lv.walk == NULL || lv.name_len == NULL) {
 		em_error_set(err, "out of memory");
 		goto out;
 	}
 	memset(lv.name_loc, 0xff, (in->nnames ? in->nnames : 1) * sizeof(*lv.name_loc));
 	rc = run(&lv, err);
+	if (rc == 0 && tree != NULL)
+		rc = tree_build(&lv, tree, err);
 out:
 	free(lv.nodes);
 	free(lv.row_start);
 	free(lv.name_loc);
+	free(lv.own_len);
 	free(lv.path);
 	free(lv.walk);
 	return rc;

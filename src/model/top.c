@@ -7,8 +7,9 @@
 
 struct acc {
 	int64_t self, total;
-	size_t stamp; /* sample index + 1 that last added to total */
-	int seen;
+	size_t stamp;  /* from samples: sample index + 1 that last added to total */
+	uint32_t open; /* from the tree: nodes of the function on the current path */
+	uint32_t seen;
 };
 
 static int add(int64_t *dst, int64_t v)
@@ -48,11 +49,25 @@ static int fold_sample(const em_profile *p, size_t s, int64_t v, struct acc *acc
 	return 0;
 }
 
+static int rows_from(em_top *t, const struct acc *acc, uint32_t nfuncs)
+{
+	uint32_t f, n = 0;
+
+	for (f = 0; f < nfuncs; f++)
+		n += acc[f].seen != 0;
+	t->rows = malloc((n ? n : 1) * sizeof(*t->rows));
+	if (t->rows == NULL)
+		return -1;
+	for (f = 0; f < nfuncs; f++)
+		if (acc[f].seen)
+			t->rows[t->n++] = (em_top_row){ f, acc[f].self, acc[f].total };
+	return 0;
+}
+
 int em_top_build(em_top *t, const em_profile *p, uint32_t type, em_error *err)
 {
 	struct acc *acc;
 	size_t s;
-	uint32_t f, n = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->type = type;
@@ -71,19 +86,75 @@ int em_top_build(em_top *t, const em_profile *p, uint32_t type, em_error *err)
 			return em_error_set(err, "sample values overflow a 64-bit total");
 		}
 	}
-	for (f = 0; f < p->nfuncs; f++)
-		n += acc[f].seen != 0;
-	t->rows = malloc((n ? n : 1) * sizeof(*t->rows));
-	if (t->rows == NULL) {
+	if (rows_from(t, acc, p->nfuncs) < 0) {
 		free(acc);
 		return em_error_set(err, "out of memory");
 	}
-	for (f = 0; f < p->nfuncs; f++)
-		if (acc[f].seen)
-			t->rows[t->n++] = (em_top_row){ f, acc[f].self, acc[f].total };
 	free(acc);
 	em_top_sort(t, p, EM_SORT_SELF);
 	return 0;
+}
+
+/* --- from the call tree ------------------------------------------------ */
+
+static int visit(const em_tree *tr, em_node c, struct acc *acc)
+{
+	struct acc *a = &acc[tr->func[c]];
+
+	a->seen = 1;
+	if (add(&a->self, em_tree_self(tr, c)))
+		return -1;
+	return a->open++ == 0 && add(&a->total, tr->total[c]) ? -1 : 0;
+}
+
+/* Depth first over the breadth-first tree, the path on a stack. */
+static int walk(const em_tree *tr, struct acc *acc, em_node *path, uint32_t *next)
+{
+	uint32_t d = 0;
+
+	path[0] = 0;
+	next[0] = tr->child[0];
+	for (;;) {
+		em_node c;
+
+		if (next[d] == tr->child[path[d] + 1]) {
+			if (d == 0)
+				return 0;
+			acc[tr->func[path[d--]]].open--;
+			continue;
+		}
+		c = next[d]++;
+		if (visit(tr, c, acc) < 0)
+			return -1;
+		path[++d] = c;
+		next[d] = tr->child[c];
+	}
+}
+
+int em_top_from_tree(em_top *t, const em_profile *p, const em_tree *tree, em_error *err)
+{
+	struct acc *acc = calloc(p->nfuncs ? p->nfuncs : 1, sizeof(*acc));
+	em_node *path = malloc((tree->nlevels + 1) * sizeof(*path));
+	uint32_t *next = malloc((tree->nlevels + 1) * sizeof(*next));
+	int rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->type = tree->type;
+	t->total = tree->n ? tree->total[0] : 0;
+	if (acc == NULL || path == NULL || next == NULL)
+		em_error_set(err, "out of memory");
+	else if (tree->n > 0 && walk(tree, acc, path, next) < 0)
+		em_error_set(err, "sample values overflow a 64-bit total");
+	else if (rows_from(t, acc, p->nfuncs) < 0)
+		em_error_set(err, "out of memory");
+	else
+		rc = 0;
+	free(acc);
+	free(path);
+	free(next);
+	if (rc == 0)
+		em_top_sort(t, p, EM_SORT_SELF);
+	return rc;
 }
 
 void em_top_free(em_top *t)
@@ -139,11 +210,81 @@ static int by_name(const void *x, const void *y, void *p)
 	return cmp_name(x, y, p);
 }
 
+/* A row with its sort key at hand: comparing keys costs no string table
+ * lookups, which made up most of a sort's time. */
+struct skey {
+	int64_t v, w;       /* |first value|, |second value| (0 by name) */
+	uint64_t head;      /* the name's first 8 bytes, big-endian, 0-padded */
+	const char *name;
+	size_t len;
+	em_top_row row;
+};
+
+static uint64_t name_head(const char *s, size_t len)
+{
+	uint64_t h = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		h = h << 8 | (i < len ? (unsigned char)s[i] : 0);
+	return h;
+}
+
+/* Bytewise name order: the heads decide most pairs without memcmp. */
+static int key_name_cmp(const struct skey *a, const struct skey *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c;
+
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
+	c = n > 8 ? memcmp(a->name + 8, b->name + 8, n - 8) : 0;
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static int by_key(const void *x, const void *y)
+{
+	const struct skey *a = x, *b = y;
+	int c = (a->v < b->v) - (a->v > b->v);
+
+	if (c == 0)
+		c = key_name_cmp(a, b);
+	return c ? c : (a->w < b->w) - (a->w > b->w);
+}
+
+static int sort_keyed(em_top *t, const em_profile *p, em_sort by)
+{
+	struct skey *k = malloc((t->n ? t->n : 1) * sizeof(*k));
+	uint32_t i;
+
+	if (k == NULL)
+		return -1;
+	for (i = 0; i < t->n; i++) {
+		const em_top_row *r = &t->rows[i];
+		em_str name = p->funcs[r->func].name;
+
+		k[i].v = by == EM_SORT_NAME ? 0 : abs64(by == EM_SORT_TOTAL ? r->total : r->self);
+		k[i].w = by == EM_SORT_NAME ? 0 : abs64(by == EM_SORT_TOTAL ? r->self : r->total);
+		k[i].name = em_strtab_str(p->strs, name);
+		k[i].len = em_strtab_len(p->strs, name);
+		k[i].head = name_head(k[i].name, k[i].len);
+		k[i].row = *r;
+	}
+	qsort(k, t->n, sizeof(*k), by_key);
+	for (i = 0; i < t->n; i++)
+		t->rows[i] = k[i].row;
+	free(k);
+	return 0;
+}
+
 void em_top_sort(em_top *t, const em_profile *p, em_sort by)
 {
-	qsort_r(t->rows, t->n, sizeof(*t->rows),
-	    by == EM_SORT_TOTAL ? by_total : by == EM_SORT_NAME ? by_name : by_self,
-	    (void *)p);
+	if (t->order == 1 + (int)by)
+		return;
+	if (sort_keyed(t, p, by) < 0) /* out of memory: slower, in place */
+		qsort_r(t->rows, t->n, sizeof(*t->rows),
+		    by == EM_SORT_TOTAL ? by_total : by == EM_SORT_NAME ? by_name : by_self,
+		    (void *)p);
+	t->order = 1 + (int)by;
 }
 
 int em_sort_parse(const char *s)

@@ -447,7 +447,7 @@ static em_profile *typed_profile(const char *type_id, int diff, em_error *err)
 
 /* Rows of a FlameGraph or FlameGraphDiff into p. */
 static int levels_into(em_profile *p, char **names, size_t nnames, Pyro__Level **levels,
-    size_t nlevels, int stride, em_error *err)
+    size_t nlevels, int stride, em_tree *tree, em_error *err)
 {
 	const int64_t **rows = malloc((nlevels ? nlevels : 1) * sizeof(*rows));
 	size_t *lens = malloc((nlevels ? nlevels : 1) * sizeof(*lens)), i;
@@ -469,18 +469,19 @@ static int levels_into(em_profile *p, char **names, size_t nnames, Pyro__Level *
 	lv.stride = stride;
 	lv.names = (const char *const *)names;
 	lv.nnames = nnames;
-	rc = em_levels_to_profile(p, &lv, err);
+	rc = em_levels_to_profile_tree(p, &lv, tree, err);
 out:
 	free(rows);
 	free(lens);
 	return rc;
 }
 
-static int flamegraph_into(em_profile *p, const Pyro__FlameGraph *fg, em_error *err)
+static int flamegraph_into(em_profile *p, const Pyro__FlameGraph *fg, em_tree *tree,
+    em_error *err)
 {
 	if (fg == NULL)
 		return 0; /* no data */
-	return levels_into(p, fg->names, fg->n_names, fg->levels, fg->n_levels, 4, err);
+	return levels_into(p, fg->names, fg->n_names, fg->levels, fg->n_levels, 4, tree, err);
 }
 
 /* Did the server apply the call site? Row d of the graph may only hold
@@ -519,6 +520,12 @@ static void fill_stacktraces_req(Pyro__SelectMergeStacktracesRequest *req,
 em_profile *em_pyro_flamegraph(em_pyro_client *cl, const em_pyro_query *q,
     em_error *err)
 {
+	return em_pyro_flamegraph_tree(cl, q, NULL, err);
+}
+
+em_profile *em_pyro_flamegraph_tree(em_pyro_client *cl, const em_pyro_query *q,
+    em_tree *tree, em_error *err)
+{
 	Pyro__SelectMergeStacktracesRequest req = PYRO__SELECT_MERGE_STACKTRACES_REQUEST__INIT;
 	Pyro__SelectMergeStacktracesResponse *resp;
 	Pyro__StackTraceSelector sts;
@@ -526,6 +533,8 @@ em_profile *em_pyro_flamegraph(em_pyro_client *cl, const em_pyro_query *q,
 	unsigned *quirks = em_pyro_client_quirks(cl);
 	em_profile *p;
 
+	if (tree != NULL)
+		memset(tree, 0, sizeof(*tree));
 	if (check_query(q, err) < 0)
 		return NULL;
 	if (q->ncall_site > 0 && (*quirks & EM_QUIRK_FG_NO_CALL_SITE))
@@ -542,7 +551,7 @@ em_profile *em_pyro_flamegraph(em_pyro_client *cl, const em_pyro_query *q,
 		return em_pyro_merge_profile(cl, q, err);
 	}
 	p = typed_profile(q->profile_type, 0, err);
-	if (p != NULL && flamegraph_into(p, resp->flamegraph, err) < 0) {
+	if (p != NULL && flamegraph_into(p, resp->flamegraph, tree, err) < 0) {
 		em_error_prefix(err, "SelectMergeStacktraces reply");
 		em_profile_free(p);
 		p = NULL;
@@ -643,7 +652,7 @@ static em_profile *merge_via_stacktraces(em_pyro_client *cl, const em_pyro_query
 	if (resp == NULL)
 		em_error_set(err, "'%s': SelectMergeStacktraces: cannot decode the reply "
 		    "(%zu bytes)", em_pyro_client_conf(cl)->url, rlen);
-	else if (p != NULL && flamegraph_into(p, resp->flamegraph, err) < 0) {
+	else if (p != NULL && flamegraph_into(p, resp->flamegraph, NULL, err) < 0) {
 		em_profile_free(p);
 		p = NULL;
 	}
@@ -819,7 +828,7 @@ em_profile *em_pyro_diff(em_pyro_client *cl, const em_pyro_query *left,
 	p = typed_profile(left->profile_type, 1, err);
 	if (p != NULL && resp->flamegraph != NULL &&
 	    levels_into(p, resp->flamegraph->names, resp->flamegraph->n_names,
-	    resp->flamegraph->levels, resp->flamegraph->n_levels, 7, err) < 0) {
+	    resp->flamegraph->levels, resp->flamegraph->n_levels, 7, NULL, err) < 0) {
 		em_error_prefix(err, "Diff reply");
 		em_profile_free(p);
 		p = NULL;

@@ -261,7 +261,7 @@ static uint16_t style(void *ctx, const struct em_fpane *fp, const struct em_span
 		return EM_ST_AGG;
 	if (s->kind != EM_SPAN_NODE || s->node == 0 || fp->t->func[s->node] >= ui->p->nfuncs)
 		return EM_ST_CRUMB;
-	return ui->func_style[fp->t->func[s->node]];
+	return em_ui_func_style(ui, fp->t->func[s->node]);
 }
 
 static void label(void *ctx, const struct em_fpane *fp, em_node node, char *buf, size_t n)

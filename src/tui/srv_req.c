@@ -98,8 +98,9 @@ static void fill_query(const struct em_srv_req *r, em_pyro_query *q)
 	q->ncall_site = r->ncs;
 }
 
-/* The profile into a ui, here on the worker thread. */
-static int profile_ui(struct em_srv_req *r, em_profile *p, em_error *err)
+/* The profile (and its tree when the reply gave it) into a ui, here on
+ * the worker thread. */
+static int profile_ui(struct em_srv_req *r, em_profile *p, em_tree *tree, em_error *err)
 {
 	if (p == NULL)
 		return -1;
@@ -108,7 +109,7 @@ static int profile_ui(struct em_srv_req *r, em_profile *p, em_error *err)
 		em_profile_free(p);
 		return em_error_set(err, "out of memory");
 	}
-	if (em_ui_init(r->ui, p, r->title, -1, r->theme, err) < 0) {
+	if (em_ui_init_tree(r->ui, p, tree, r->title, -1, r->theme, err) < 0) {
 		em_profile_free(p);
 		free(r->ui);
 		r->ui = NULL;
@@ -144,15 +145,20 @@ static int job_fn(em_pyro_client *cl, void *arg, em_error *err)
 		rc = em_pyro_select_series(cl, &q, (double)r->step_ms / 1000.0, NULL, 0,
 		    EM_PYRO_SUM, &r->res, err);
 		break;
-	case EM_REQ_PROFILE:
+	case EM_REQ_PROFILE: {
+		em_tree tree;
+		em_profile *p = em_pyro_flamegraph_tree(cl, &q, &tree, err);
+
 		r->have_res = 0;
-		rc = profile_ui(r, em_pyro_flamegraph(cl, &q, err), err);
+		rc = profile_ui(r, p, &tree, err);
+		em_tree_free(&tree); /* what the ui did not take */
 		break;
+	}
 	case EM_REQ_FULL:
 		r->have_res = 0;
 		q.max_nodes = 0;
 		q.ncall_site = 0;
-		rc = profile_ui(r, em_pyro_merge_profile(cl, &q, err), err);
+		rc = profile_ui(r, em_pyro_merge_profile(cl, &q, err), NULL, err);
 		break;
 	}
 	if (rc < 0)

@@ -27,35 +27,29 @@ void em_ui_msg(struct em_ui *ui, int error, const char *fmt, ...)
 
 /* --- sample type: tree, heights, top ----------------------------------- */
 
+/* The rest of what a type needs, once b->tree is there. */
+static int build_rest(const em_profile *p, struct em_built *b, em_error *err)
+{
+	if (em_tree_heights(&b->tree, &b->height) < 0 ||
+	    em_tree_parents(&b->tree, &b->parent) < 0 ||
+	    em_func_index_build(&b->fix, &b->tree, p->nfuncs) < 0) {
+		em_ui_built_free(b);
+		return em_error_set(err, "out of memory");
+	}
+	if (em_top_from_tree(&b->top, p, &b->tree, err) < 0) {
+		em_ui_built_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs on the type job's thread too (ui_typejob.c): it only reads p. */
 int em_ui_build_type(const em_profile *p, uint32_t type, struct em_built *b, em_error *err)
 {
 	memset(b, 0, sizeof(*b));
 	if (em_tree_build(&b->tree, p, type, err) < 0)
 		return -1;
-	if (em_tree_heights(&b->tree, &b->height) < 0) {
-		em_tree_free(&b->tree);
-		return em_error_set(err, "out of memory");
-	}
-	if (em_tree_parents(&b->tree, &b->parent) < 0) {
-		free(b->height);
-		em_tree_free(&b->tree);
-		return em_error_set(err, "out of memory");
-	}
-	if (em_func_index_build(&b->fix, &b->tree, p->nfuncs) < 0) {
-		free(b->height);
-		free(b->parent);
-		em_tree_free(&b->tree);
-		return em_error_set(err, "out of memory");
-	}
-	if (em_top_build(&b->top, p, type, err) < 0) {
-		free(b->height);
-		free(b->parent);
-		em_func_index_free(&b->fix);
-		em_tree_free(&b->tree);
-		return -1;
-	}
-	return 0;
+	return build_rest(p, b, err);
 }
 
 void em_ui_built_free(struct em_built *b)
@@ -329,22 +323,33 @@ void em_ui_select_span(struct em_ui *ui, long i)
 
 /* --- init ---------------------------------------------------------------- */
 
+/* Styles are worked out as frames are first drawn (0: not yet): a screen
+ * shows a few hundred functions of a profile's thousands, and the first
+ * frame should not wait for the rest. */
 static int init_styles(struct em_ui *ui)
 {
-	uint32_t n = ui->p->nfuncs ? ui->p->nfuncs : 1;
+	ui->func_style = calloc(ui->p->nfuncs ? ui->p->nfuncs : 1, sizeof(*ui->func_style));
+	return ui->func_style ? 0 : -1;
+}
 
-	ui->func_style = malloc(n * sizeof(*ui->func_style));
-	if (ui->func_style == NULL)
-		return -1;
-	for (uint32_t f = 0; f < ui->p->nfuncs; f++) {
+uint16_t em_ui_func_style(const struct em_ui *ui, em_func_id f)
+{
+	if (ui->func_style[f] == 0) {
 		const char *name = em_func_name(ui->p, f);
+
 		ui->func_style[f] = em_flame_style(ui->theme, name, strlen(name));
 	}
-	return 0;
+	return ui->func_style[f];
 }
 
 int em_ui_init(struct em_ui *ui, em_profile *p, const char *title, int type,
     const struct em_theme *theme, em_error *err)
+{
+	return em_ui_init_tree(ui, p, NULL, title, type, theme, err);
+}
+
+int em_ui_init_tree(struct em_ui *ui, em_profile *p, em_tree *tree, const char *title,
+    int type, const struct em_theme *theme, em_error *err)
 {
 	struct em_built b;
 
@@ -355,8 +360,15 @@ int em_ui_init(struct em_ui *ui, em_profile *p, const char *title, int type,
 		type = (int)p->default_type;
 	if ((uint32_t)type >= p->ntypes)
 		return em_error_set(err, "'%s': no sample type %d", title, type);
-	if (em_ui_build_type(p, (uint32_t)type, &b, err) < 0)
+	if (tree != NULL && tree->n > 0 && tree->type == (uint32_t)type) {
+		memset(&b, 0, sizeof(b));
+		b.tree = *tree;
+		memset(tree, 0, sizeof(*tree));
+		if (build_rest(p, &b, err) < 0)
+			return -1;
+	} else if (em_ui_build_type(p, (uint32_t)type, &b, err) < 0) {
 		return -1;
+	}
 	ui->p = p;
 	ui->theme = theme;
 	snprintf(ui->title, sizeof(ui->title), "%s", title);

@@ -62,7 +62,7 @@ struct em_ui {
 	struct em_func_index fix; /* nodes of each function */
 	em_top top;
 	const struct em_theme *theme;
-	uint16_t *func_style;   /* flame palette slot per function */
+	uint16_t *func_style;   /* flame palette slot per function, 0 until drawn */
 
 	struct em_zoom *hist;   /* zoom history; hist[pos] is shown */
 	size_t nhist, hist_cap, hist_pos;
@@ -108,7 +108,14 @@ struct em_ui {
  * the profile's default). 0, or -1 with err. */
 int em_ui_init(struct em_ui *ui, em_profile *p, const char *title, int type,
     const struct em_theme *theme, em_error *err);
+/* The same with the call tree of the type already built (a server flame
+ * graph gives it directly: em_pyro_flamegraph_tree): the ui takes it over
+ * and leaves tree empty. NULL or an empty tree: built from p. */
+int em_ui_init_tree(struct em_ui *ui, em_profile *p, em_tree *tree, const char *title,
+    int type, const struct em_theme *theme, em_error *err);
 void em_ui_free(struct em_ui *ui);
+/* The flame palette slot of function f (worked out on first use). */
+uint16_t em_ui_func_style(const struct em_ui *ui, em_func_id f);
 void em_ui_resize(struct em_ui *ui, int w, int h);
 /* Handle a key (enum em_key or a byte); returns EM_UI_* flags. */
 int em_ui_key(struct em_ui *ui, int key);

@@ -75,7 +75,7 @@ static uint16_t span_style(struct em_ui *ui, const struct em_span *s, long idx,
 		*attr = EM_A_BOLD;
 	if (s->node == 0 || ui->tree.func[s->node] >= ui->p->nfuncs)
 		return EM_ST_CRUMB;
-	return ui->func_style[ui->tree.func[s->node]];
+	return em_ui_func_style(ui, ui->tree.func[s->node]);
 }
 
 static void span_label(const struct em_ui *ui, const struct em_span *s, char *buf, size_t n,
