@@ -3,21 +3,16 @@
  * Folding samples one by one into a hashed trie is dominated by cache
  * misses. Instead every sample's stack is expanded to function ranks (rank
  * = position of the name in bytewise order), the stacks are sorted with a
- * multikey quicksort, and the sorted run is turned into a trie in two
- * linear passes: one counts new nodes per depth (the part of a stack not
- * shared with the previous one), one numbers them level by level. Sorting
- * by rank makes siblings come out in name order for free. */
+ * multikey quicksort (tree_sort.c), and the sorted run is turned into a
+ * trie in two linear passes: one counts new nodes per depth (the part of a
+ * stack not shared with the previous one), one numbers them level by
+ * level. Sorting by rank makes siblings come out in name order for free. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "embers/tree.h"
 #include "embers/vec.h"
-
-struct seq {
-	const uint32_t *s; /* ranks, root first */
-	uint32_t len;
-	uint32_t sample;
-};
+#include "tree_sort.h"
 
 struct build {
 	const em_profile *p;
@@ -105,127 +100,6 @@ static int expand(struct build *b)
 		if (q->len > b->maxlen)
 			b->maxlen = q->len;
 	}
-	return 0;
-}
-
-/* Key of a sequence at depth d: 0 past its end, so shorter sorts first. */
-static inline uint64_t key(const struct seq *q, uint32_t d)
-{
-	return d < q->len ? (uint64_t)q->s[d] + 1 : 0;
-}
-
-static int seq_cmp_from(const struct seq *a, const struct seq *b, uint32_t d)
-{
-	for (;; d++) {
-		uint64_t ka = key(a, d), kb = key(b, d);
-
-		if (ka != kb)
-			return ka < kb ? -1 : 1;
-		if (ka == 0)
-			return 0;
-	}
-}
-
-static uint32_t lcp_from(const struct seq *a, const struct seq *b, uint32_t d)
-{
-	uint32_t n = a->len < b->len ? a->len : b->len;
-
-	while (d < n && a->s[d] == b->s[d])
-		d++;
-	return d;
-}
-
-/* Sort a small run whose members share their first d keys, and record the
- * common prefix of each neighbour pair inside it. */
-static void insertion_sort(struct seq *a, uint32_t *lcps, size_t n, uint32_t d)
-{
-	size_t i, j;
-
-	for (i = 1; i < n; i++) {
-		struct seq t = a[i];
-
-		for (j = i; j > 0 && seq_cmp_from(&a[j - 1], &t, d) > 0; j--)
-			a[j] = a[j - 1];
-		a[j] = t;
-	}
-	for (i = 1; i < n; i++)
-		lcps[i] = lcp_from(&a[i - 1], &a[i], d);
-}
-
-static inline void swap_seq(struct seq *a, size_t i, size_t j)
-{
-	struct seq t = a[i];
-
-	a[i] = a[j];
-	a[j] = t;
-}
-
-struct task {
-	size_t lo, n;
-	uint32_t d;
-};
-
-/* Bentley-Sedgewick multikey quicksort with an explicit task stack, so deep
- * stacks (hundreds of frames) cannot overflow the C stack. It also leaves
- * in lcps[i] the length of the prefix a[i] shares with a[i - 1]: where a
- * partition at depth d splits two neighbours, they differ at d exactly, so
- * the trie can be built later without comparing stacks again. */
-static int mkqsort(struct seq *a, uint32_t *lcps, size_t n)
-{
-	struct task *st = NULL, t;
-	size_t nst = 0, cap = 0;
-
-	if (EM_VEC_RESERVE(st, cap, 1) < 0)
-		return -1;
-	st[nst++] = (struct task){ 0, n, 0 };
-	while (nst) {
-		struct seq *v;
-		uint64_t pv, k;
-		size_t lt, gt, i;
-
-		t = st[--nst];
-		v = a + t.lo;
-		if (t.n < 24) {
-			insertion_sort(v, lcps + t.lo, t.n, t.d);
-			continue;
-		}
-		{
-			uint64_t k0 = key(&v[0], t.d), k1 = key(&v[t.n / 2], t.d),
-			    k2 = key(&v[t.n - 1], t.d);
-			pv = k0 < k1 ? (k1 < k2 ? k1 : (k0 < k2 ? k2 : k0))
-			    : (k0 < k2 ? k0 : (k1 < k2 ? k2 : k1));
-		}
-		lt = 0;
-		gt = t.n;
-		i = 0;
-		while (i < gt) {
-			k = key(&v[i], t.d);
-			if (k < pv)
-				swap_seq(v, lt++, i++);
-			else if (k > pv)
-				swap_seq(v, i, --gt);
-			else
-				i++;
-		}
-		if (lt > 0)
-			lcps[t.lo + lt] = t.d;
-		if (gt < t.n)
-			lcps[t.lo + gt] = t.d;
-		if (pv == 0)
-			for (i = lt + 1; i < gt; i++)
-				lcps[t.lo + i] = v[i].len;
-		if (EM_VEC_RESERVE(st, cap, nst + 3) < 0) {
-			free(st);
-			return -1;
-		}
-		if (lt > 1)
-			st[nst++] = (struct task){ t.lo, lt, t.d };
-		if (t.n - gt > 1)
-			st[nst++] = (struct task){ t.lo + gt, t.n - gt, t.d };
-		if (gt - lt > 1 && pv != 0)
-			st[nst++] = (struct task){ t.lo + lt, gt - lt, t.d + 1 };
-	}
-	free(st);
 	return 0;
 }
 
@@ -356,7 +230,7 @@ int em_tree_build(em_tree *t, const em_profile *p, uint32_t type, em_error *err)
 		goto out;
 	if (rank_functions(&b) < 0 || expand(&b) < 0 ||
 	    (b.lcps = calloc(b.nseqs ? b.nseqs : 1, sizeof(*b.lcps))) == NULL ||
-	    mkqsort(b.seqs, b.lcps, b.nseqs) < 0 ||
+	    em_seq_sort(b.seqs, b.lcps, b.nseqs) < 0 ||
 	    (count = calloc((size_t)b.maxlen + 2, sizeof(*count))) == NULL) {
 		em_error_set(err, "out of memory building the call tree");
 		goto out;
