@@ -280,6 +280,28 @@ static int node_cmp(const void *x, const void *y, void *ctx)
 	return name_order(ctx, *(const uint32_t *)x, *(const uint32_t *)y);
 }
 
+/* Put run[n - 1] in its place among the sorted run[0 .. n - 1): the usual
+ * case, as Pyroscope appends "other" to sorted siblings. 0 on a tie. */
+static int insert_last(const struct lv *lv, uint32_t *run, uint32_t n)
+{
+	uint32_t lo = 0, hi = n - 1, last = run[n - 1];
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = name_order(lv, run[mid], last);
+
+		if (c == 0)
+			return 0;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(run + lo + 1, run + lo, (n - 1 - lo) * sizeof(*run));
+	run[lo] = last;
+	return 1;
+}
+
 /* Sort one run of siblings by name; 0 when two share a name (they would
  * merge in em_tree: let em_tree_build do it). */
 static int sort_siblings(const struct lv *lv, uint32_t *run, uint32_t n)
@@ -290,6 +312,8 @@ static int sort_siblings(const struct lv *lv, uint32_t *run, uint32_t n)
 		;
 	if (i == n)
 		return 1;
+	if (i == n - 1)
+		return insert_last(lv, run, n);
 	qsort_r(run, n, sizeof(*run), node_cmp, (void *)lv);
 	for (i = 1; i < n; i++)
 		if (name_order(lv, run[i - 1], run[i]) == 0)
