@@ -2,6 +2,7 @@
  * parents, heights, function index, top table), zoom history, layout and
  * selection, pane geometry. Search is in ui_search.c, keys and mouse in
  * ui_input.c, drawing in ui_draw.c. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,29 +28,71 @@ void em_ui_msg(struct em_ui *ui, int error, const char *fmt, ...)
 
 /* --- sample type: tree, heights, top ----------------------------------- */
 
-/* The rest of what a type needs, once b->tree is there. */
-static int build_rest(const em_profile *p, struct em_built *b, em_error *err)
+/* What a type needs besides the tree and the top table. */
+static int build_index(const em_profile *p, struct em_built *b, em_error *err)
 {
 	if (em_tree_heights(&b->tree, &b->height) < 0 ||
 	    em_tree_parents(&b->tree, &b->parent) < 0 ||
-	    em_func_index_build(&b->fix, &b->tree, p->nfuncs) < 0) {
-		em_ui_built_free(b);
+	    em_func_index_build(&b->fix, &b->tree, p->nfuncs) < 0)
 		return em_error_set(err, "out of memory");
-	}
-	if (em_top_from_tree(&b->top, p, &b->tree, err) < 0) {
+	return 0;
+}
+
+/* The rest, once b->tree is there: a tree given whole (a server flame
+ * graph) is small, and walking it beats walking the samples. */
+static int build_rest(const em_profile *p, struct em_built *b, em_error *err)
+{
+	if (build_index(p, b, err) < 0 || em_top_from_tree(&b->top, p, &b->tree, err) < 0) {
 		em_ui_built_free(b);
 		return -1;
 	}
 	return 0;
 }
 
+/* The top table from the samples, on a second thread while the tree is
+ * built: it needs only the profile, and the two are most of a first frame. */
+struct topjob {
+	const em_profile *p;
+	uint32_t type;
+	em_top top;
+	em_error err;
+	int rc;
+};
+
+static void *top_job(void *arg)
+{
+	struct topjob *j = arg;
+
+	j->rc = em_top_build(&j->top, j->p, j->type, &j->err);
+	return NULL;
+}
+
 /* Runs on the type job's thread too (ui_typejob.c): it only reads p. */
 int em_ui_build_type(const em_profile *p, uint32_t type, struct em_built *b, em_error *err)
 {
+	struct topjob tj = { .p = p, .type = type };
+	pthread_t th;
+	int threaded, rc;
+
 	memset(b, 0, sizeof(*b));
-	if (em_tree_build(&b->tree, p, type, err) < 0)
+	threaded = pthread_create(&th, NULL, top_job, &tj) == 0;
+	rc = em_tree_build(&b->tree, p, type, err) < 0 ? -1 : build_index(p, b, err);
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		top_job(&tj);
+	if (rc == 0 && tj.rc < 0) {
+		*err = tj.err;
+		rc = -1;
+	}
+	if (rc < 0) {
+		if (tj.rc == 0)
+			em_top_free(&tj.top);
+		em_ui_built_free(b);
 		return -1;
-	return build_rest(p, b, err);
+	}
+	b->top = tj.top;
+	return 0;
 }
 
 void em_ui_built_free(struct em_built *b)
