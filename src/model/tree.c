@@ -14,6 +14,8 @@
 #include "embers/vec.h"
 #include "tree_sort.h"
 
+#define PREFETCH 8 /* stacks ahead */
+
 struct build {
 	const em_profile *p;
 	uint32_t type;
@@ -183,6 +185,13 @@ static int number_nodes(em_tree *t, const struct build *b, em_error *err)
 		const struct seq *q = &b->seqs[i];
 		uint32_t from = i ? b->lcps[i] : 0;
 		int64_t v = em_sample_value(b->p, q->sample, b->type);
+
+		/* the sorted stacks point all over the frames: fetch ahead */
+		if (i + PREFETCH < b->nseqs) {
+			const struct seq *f = &b->seqs[i + PREFETCH];
+			__builtin_prefetch(f->s + b->lcps[i + PREFETCH]);
+			__builtin_prefetch(&b->p->values[(size_t)f->sample * b->p->ntypes + b->type]);
+		}
 
 		for (d = from; d < q->len; d++) {
 			uint32_t id = next[d + 1]++;
