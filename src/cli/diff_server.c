@@ -53,13 +53,11 @@ int em_cli_diff_server_used(const struct em_diff_args *a)
 /* The base range from --compare: "previous" or a duration back. */
 static int compare_range(const char *how, em_pyro_query *b, int *rc)
 {
-	int64_t len = b->end_ms - b->start_ms, back;
+	int64_t back;
 	em_error err;
 
 	err.msg[0] = '\0';
-	if (strcmp(how, "previous") == 0)
-		back = len;
-	else if (em_duration_parse(how, &back, &err) < 0 || back <= 0) {
+	if (em_time_compare_back(how, b->start_ms, b->end_ms, &back, &err) < 0) {
 		em_cli_usage_error(&em_cmd_diff, "invalid --compare '%s' (use previous "
 		    "or a duration such as 24h or 7d)", how);
 		*rc = EM_EXIT_USAGE;

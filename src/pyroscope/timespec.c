@@ -288,6 +288,19 @@ int em_time_range(const char *from, const char *to, int64_t now_ms,
 	return 0;
 }
 
+int em_time_compare_back(const char *how, int64_t start_ms, int64_t end_ms,
+    int64_t *back_ms, em_error *err)
+{
+	if (strcmp(how, "previous") == 0) {
+		*back_ms = end_ms - start_ms;
+		return *back_ms > 0 ? 0 : em_error_set(err, "empty time range");
+	}
+	if (em_duration_parse(how, back_ms, err) < 0 || *back_ms <= 0)
+		return em_error_set(err, "invalid comparison '%s' (use previous or a duration "
+		    "such as 24h or 7d)", how);
+	return 0;
+}
+
 void em_time_format(char *buf, size_t n, int64_t ms)
 {
 	int64_t secs = ms / 1000, rem = ms % 1000;

@@ -64,6 +64,9 @@ static const struct {
 	{ EM_ACT_LABELS, K('L'), NULL },
 	{ EM_ACT_SELECTOR, K('e'), NULL },
 	{ EM_ACT_PICKER, K('p'), NULL },
+	{ EM_ACT_DIFF_A, K('A'), NULL },
+	{ EM_ACT_DIFF_B, K('B'), NULL },
+	{ EM_ACT_COMPARE, K('c'), NULL },
 	{ EM_ACT_SRC_DOWN, K('j', EM_KEY_DOWN), NULL },
 	{ EM_ACT_SRC_UP, K('k', EM_KEY_UP), NULL },
 	{ EM_ACT_SRC_PAGE_DOWN, K(EM_KEY_PGDN, ' '), NULL },
@@ -269,7 +272,12 @@ void em_actions_man(FILE *out)
 	    " label selector, the profile type and the time range, and a timeline pane the"
 	    " query's samples over the range. Esc first cancels a request in flight, then"
 	    " drops a timeline mark, then resets the zoom. t and T switch between the"
-	    " service's profile types. These keys are added:\n", out);
+	    " service's profile types. A and B mark two queries (selector and range) and"
+	    " c offers ready comparisons; the two merged profiles are fetched and shown in"
+	    " the diff view below the timeline, whose keys all work there (A and B show on"
+	    " the timeline's axis). In the diff, r fetches both sides again (a relative"
+	    " range such as the last hour moves to now), and q, or Esc once nothing is"
+	    " left to reset, returns to the query's own view. These keys are added:\n", out);
 	for (size_t i = 0; i < n; i++)
 		if (a[i].ctx & EM_CTX_SERVER)
 			man_item(out, &a[i], label, sizeof(label));

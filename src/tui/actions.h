@@ -91,6 +91,9 @@ enum em_ctx {
 	X(LABELS, "label-filter", EM_CTX_SERVER, "Add a label filter: pick a label, then =, !=, =~ or !~, then a value") \
 	X(SELECTOR, "edit-selector", EM_CTX_SERVER, "Edit the whole label selector on the bottom line") \
 	X(PICKER, "services", EM_CTX_SERVER, "Pick another service and profile type") \
+	X(DIFF_A, "mark-baseline", EM_CTX_SERVER, "Take the current query as the diff's baseline A: its selector and the marked timeline range, else the whole range; when B is set too, the diff of A (base) and B (new) opens") \
+	X(DIFF_B, "mark-comparison", EM_CTX_SERVER, "Take the current query as the comparison B; when A is set too, the diff opens") \
+	X(COMPARE, "compare", EM_CTX_SERVER, "Compare the current query (the new side) with a baseline: the range before it, the same range 24 hours or a week earlier, another label selector over the same range, or the marked A with B") \
 	X(SRC_DOWN, "line-down", EM_CTX_SOURCE, "Move the cursor down one line (without the source: to the next row of the per-line table)") \
 	X(SRC_UP, "line-up", EM_CTX_SOURCE, "Move the cursor up one line") \
 	X(SRC_PAGE_DOWN, "source-page-down", EM_CTX_SOURCE, "Scroll down one page") \

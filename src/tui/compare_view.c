@@ -173,14 +173,26 @@ static void draw_title(struct em_dview *v, struct em_screen *scr, int s)
 {
 	const struct em_fpane *fp = &v->side[s];
 	const em_profile *p = v->p[s];
-	char buf[700], tot[48], range[96];
+	char buf[700], head[16], tail[160], tot[48], range[96];
+	uint16_t st = s == v->cfocus ? EM_ST_HEADER_FOCUS : EM_ST_HEADER;
+	int x = fp->x, room;
 
 	em_fmt_value(tot, sizeof(tot), v->d.sum[s], em_profile_cstr(p, p->types[v->type[s]].unit));
 	time_range(p, range, sizeof(range));
-	snprintf(buf, sizeof(buf), "%s %s: %s | total %s%s", s == v->cfocus ? ">" : " ",
-	    side_name(s), v->title[s], tot, range);
-	em_screen_fit(scr, fp->x, fp->y - 1, fp->w, buf, strlen(buf),
-	    s == v->cfocus ? EM_ST_HEADER_FOCUS : EM_ST_HEADER, 0);
+	snprintf(head, sizeof(head), "%s %s: ", s == v->cfocus ? ">" : " ", side_name(s));
+	snprintf(tail, sizeof(tail), " | total %s%s", tot, range);
+	snprintf(buf, sizeof(buf), "%s%s%s", head, v->title[s], tail);
+	room = fp->w - (int)strlen(head) - (int)strlen(" | total ") - (int)strlen(tot);
+	if (em_text_width(v->title[s], strlen(v->title[s]), v->utf8) <= room || room < 8) {
+		em_screen_fit(scr, fp->x, fp->y - 1, fp->w, buf, strlen(buf), st, 0);
+		return;
+	}
+	/* a long title (a server query's selector) is cut, not the total */
+	em_screen_fill(scr, x, fp->y - 1, fp->w, " ", st, 0);
+	x += em_screen_puts(scr, x, fp->y - 1, fp->w, head, st, 0);
+	em_screen_fit(scr, x, fp->y - 1, room, v->title[s], strlen(v->title[s]), st, 0);
+	x += room;
+	em_screen_puts(scr, x, fp->y - 1, fp->x + fp->w - x, tail, st, 0);
 }
 
 void em_cmp_draw(struct em_dview *v, struct em_screen *scr)

@@ -2,6 +2,7 @@
  * range), what each reply changes, and when the profile is re-queried
  * (range and selector changes, zooms into truncated frames). Keys are in
  * srv_keys.c, drawing in srv_draw.c, requests in srv_req.c. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,17 @@
 #include "selector.h"
 #include "srcpane.h"
 #include "srv.h"
+#include "srv_diff.h"
+
+void em_srv_say(struct em_srv *s, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->msg, sizeof(s->msg), fmt, ap);
+	va_end(ap);
+	s->msg_error = error;
+}
 
 /* --- the query ------------------------------------------------------------ */
 
@@ -504,6 +516,8 @@ void em_srv_failed(struct em_srv *s, int kind, int cancelled, const char *msg)
 	    kind == EM_REQ_LABEL_VALUES || (kind == EM_REQ_SERVICES && s->screen == EM_SRV_PICK)
 	    ? 2 : 1;
 
+	if (em_srv_diff_failed(s, kind, cancelled, msg))
+		return; /* a side of a diff: its own line */
 	if (!cancelled && s->msg[0] != '\0' && s->msg_error && s->msg_rank > rank) {
 		if (kind == EM_REQ_SERVICES)
 			em_picker_set_note(&s->pick, 1, "services: %s; Ctrl-R retries", msg);

@@ -10,11 +10,12 @@
  * query.
  *
  * Requests never block the screen: each runs as an em_pyro_job on a
- * worker thread, on one of four channels (lists, profile, timeline, full
- * profile); a newer request on a channel cancels the older one, whose job
- * is reaped when it ends. Every job writes a byte to one wake pipe when
- * done: the event loop polls em_srv_wake_fd next to the terminal and
- * calls em_srv_dispatch. Esc cancels what is in flight.
+ * worker thread, on one of six channels (lists, profile, timeline, full
+ * profile, a diff's base and new side); a newer request on a channel
+ * cancels the older one, whose job is reaped when it ends. Every job
+ * writes a byte to one wake pipe when done: the event loop polls
+ * em_srv_wake_fd next to the terminal and calls em_srv_dispatch. Esc
+ * cancels what is in flight.
  *
  * A profile is drawn first from the server's flame graph
  * (SelectMergeStacktraces, at most max_nodes nodes, small ones folded into
@@ -24,8 +25,12 @@
  * truncated, zooming into a frame whose subtree holds "other" re-queries
  * with a stack trace selector for its path so its detail comes back.
  *
+ * Two queries (ranges, selectors or both) are compared in the diff view
+ * (srv_diff.h).
+ *
  * srv.c: state, query changes, keys; srv_req.c: jobs and replies;
- * srv_draw.c: drawing; ui_swap.c: replacing the ui's profile. */
+ * srv_draw.c: drawing; ui_swap.c: replacing the ui's profile; srv_diff.c:
+ * the diff of two queries. */
 #ifndef EMBERS_TUI_SRV_H
 #define EMBERS_TUI_SRV_H
 
@@ -43,18 +48,24 @@
 enum em_srv_screen { EM_SRV_PICK, EM_SRV_VIEW };
 enum em_srv_modal {
 	EM_MODAL_NONE, EM_MODAL_LABEL_NAME, EM_MODAL_LABEL_OP, EM_MODAL_LABEL_VALUE,
-	EM_MODAL_SELECTOR
+	EM_MODAL_SELECTOR,
+	EM_MODAL_COMPARE, EM_MODAL_COMPARE_SEL  /* srv_diff.c: its menu, its selector line */
 };
-enum em_srv_chan { EM_CH_LIST, EM_CH_PROFILE, EM_CH_SERIES, EM_CH_FULL, EM_CH_COUNT };
+/* The two sides of a diff (srv_diff.c) have a channel each. */
+enum em_srv_chan {
+	EM_CH_LIST, EM_CH_PROFILE, EM_CH_SERIES, EM_CH_FULL, EM_CH_DIFF_BASE, EM_CH_DIFF_NEW,
+	EM_CH_COUNT
+};
 enum em_req_kind {
 	EM_REQ_SERVICES, EM_REQ_LABEL_NAMES, EM_REQ_LABEL_VALUES, EM_REQ_PROFILE,
-	EM_REQ_SERIES, EM_REQ_FULL
+	EM_REQ_SERIES, EM_REQ_FULL, EM_REQ_DIFF_BASE, EM_REQ_DIFF_NEW
 };
 
 #define EM_SRV_POOL 6
 #define EM_SRV_TL_H 4     /* timeline rows: title, 2 bar rows, axis */
 
 struct em_srv_req;
+struct em_srv_diff;
 
 struct em_srv_slot {
 	struct em_srv_req *req;
@@ -125,6 +136,7 @@ struct em_srv {
 	int have_lab_vals;
 	int modal;                    /* enum em_srv_modal */
 	struct em_lineedit sel_edit;
+	struct em_srv_diff *diff;     /* A/B, compare menu, diff view (srv_diff.h); NULL until used */
 
 	/* status */
 	char msg[512];
@@ -196,7 +208,15 @@ int em_srv_request(struct em_srv *s, int kind, const char *arg);
 /* Cancel one channel without a message (a newer answer made it moot). */
 void em_srv_drop(struct em_srv *s, int chan);
 int em_srv_request_profile(struct em_srv *s, char **call_site, size_t n);
+/* A diff side (EM_REQ_DIFF_BASE or _NEW): the merged profile of the
+ * current profile type for selector over [from, to]. */
+int em_srv_request_side(struct em_srv *s, int kind, const char *selector, int64_t from_ms,
+    int64_t to_ms);
 const char *em_srv_busy_label(const struct em_srv *s, double *secs);
+/* The status line's message (error: in the error style). */
+void em_srv_say(struct em_srv *s, int error, const char *fmt, ...) EM_PRINTF(3, 4);
+/* Seconds on a monotonic clock (the spinner's). */
+double em_srv_clock(void);
 
 /* Replies (srv.c): what a finished request changes. Tests call these with
  * canned data. A ui passed in is taken. */
@@ -227,8 +247,13 @@ void em_srv_apply_pending(struct em_srv *s);   /* install a held reply */
 void em_srv_pick(struct em_srv *s, size_t pair);
 int em_srv_cycle_type(struct em_srv *s, int dir);
 void em_srv_timeline_sync(struct em_srv *s);
+/* A server view action (range, timeline, editors); 1 when it was one. */
+int em_srv_action(struct em_srv *s, int action);
 
 /* Drawing pieces (srv_draw.c). */
+/* A line editor on the bottom row after pre, the message beside it. */
+void em_srv_draw_prompt(const struct em_srv *s, struct em_screen *scr, const char *pre,
+    const struct em_lineedit *le);
 void em_srv_layout(struct em_srv *s);
 void em_srv_format_range(const struct em_srv *s, char *buf, size_t n);
 const char *em_srv_spinner(const struct em_srv *s);

@@ -8,6 +8,7 @@
 
 #include "embers/units.h"
 #include "srv.h"
+#include "srv_diff.h"
 
 static double mono_s(void)
 {
@@ -29,6 +30,7 @@ void em_srv_layout(struct em_srv *s)
 		uh = 1;
 	if (s->ui != NULL && (s->ui->w != s->w || s->ui->h != uh))
 		em_ui_resize(s->ui, s->w, uh);
+	em_srv_diff_layout(s);
 }
 
 const char *em_srv_spinner(const struct em_srv *s)
@@ -104,7 +106,9 @@ static void draw_header(struct em_srv *s, struct em_screen *scr)
 	em_screen_fill(scr, 0, 0, s->w, " ", EM_ST_STATUS, 0);
 	type_parts(s, tn, sizeof(tn), unit, sizeof(unit));
 	em_srv_format_range(s, range, sizeof(range));
-	if (s->screen == EM_SRV_PICK || s->ptype == NULL) {
+	if (em_srv_diff_header(s, left, sizeof(left))) {
+		/* the diff's two queries */
+	} else if (s->screen == EM_SRV_PICK || s->ptype == NULL) {
 		snprintf(left, sizeof(left), " %s %s %s", em_pyro_client_conf(s->proto)->url,
 		    g->vline, range);
 	} else {
@@ -140,7 +144,7 @@ static void draw_timeline(struct em_srv *s, struct em_screen *scr)
 	const struct em_glyphs *g = em_glyphs_get(s->utf8);
 	const struct em_timeline *tl = &s->tl;
 	char line[1024], a[32], b[32], v[64], tn[256], unit[64], step[32];
-	const char *hint = " 1-6 range  < > cursor  [ mark  ] zoom  - out  r refresh ";
+	const char *hint = em_srv_diff_tl_hint(s);
 	int64_t from, to;
 	int off, hw = (int)strlen(hint);
 
@@ -171,6 +175,7 @@ static void draw_timeline(struct em_srv *s, struct em_screen *scr)
 	if (hw > 0)
 		em_screen_puts(scr, s->w - hw, s->tl_y, hw, hint, EM_ST_HEADER, 0);
 	em_tl_draw(tl, scr, 0, s->tl_y + 1, s->tl_h - 1);
+	em_srv_diff_draw_marks(s, scr, s->tl_y + s->tl_h - 1);
 }
 
 /* --- the ui area ------------------------------------------------------------ */
@@ -237,19 +242,25 @@ static void draw_ui(struct em_srv *s, struct em_screen *scr)
 
 /* --- bottom line ------------------------------------------------------------ */
 
+void em_srv_draw_prompt(const struct em_srv *s, struct em_screen *scr, const char *pre,
+    const struct em_lineedit *le)
+{
+	int y = s->h - 1, x = (int)strlen(pre), mw = s->msg[0] ? s->w / 2 : 0;
+
+	em_screen_fill(scr, 0, y, s->w, " ", EM_ST_INFO, 0);
+	em_screen_puts(scr, 0, y, x, pre, EM_ST_PROMPT, 0);
+	em_le_draw(le, scr, x, y, s->w - x - mw, EM_ST_PROMPT, 1);
+	if (mw > 0) /* what is wrong with the text, next to it */
+		em_screen_fit(scr, s->w - mw + 1, y, mw - 1, s->msg, strlen(s->msg),
+		    s->msg_error ? EM_ST_ERROR : EM_ST_INFO, 0);
+}
+
 static void bottom(struct em_srv *s, struct em_screen *scr, const char *hint)
 {
 	int y = s->h - 1;
 
 	if (s->modal == EM_MODAL_SELECTOR) {
-		const char *pre = "selector: ";
-		int x = (int)strlen(pre), mw = s->msg[0] ? s->w / 2 : 0;
-		em_screen_fill(scr, 0, y, s->w, " ", EM_ST_INFO, 0);
-		em_screen_puts(scr, 0, y, x, pre, EM_ST_PROMPT, 0);
-		em_le_draw(&s->sel_edit, scr, x, y, s->w - x - mw, EM_ST_PROMPT, 1);
-		if (mw > 0)
-			em_screen_fit(scr, s->w - mw + 1, y, mw - 1, s->msg, strlen(s->msg),
-			    s->msg_error ? EM_ST_ERROR : EM_ST_INFO, 0);
+		em_srv_draw_prompt(s, scr, "selector: ", &s->sel_edit);
 		return;
 	}
 	if (s->msg[0] != '\0') {
@@ -286,7 +297,9 @@ void em_srv_draw(struct em_srv *s, struct em_screen *scr)
 	}
 	if (s->tl_h > 0)
 		draw_timeline(s, scr);
-	if (s->ui != NULL) {
+	if (em_srv_diff_draw(s, scr)) {
+		/* the diff view instead of the query's own */
+	} else if (s->ui != NULL) {
 		draw_ui(s, scr);
 		if (s->t_first_draw == 0)
 			s->t_first_draw = mono_s();
@@ -299,6 +312,8 @@ void em_srv_draw(struct em_srv *s, struct em_screen *scr)
 		    "Enter picks  Esc goes back");
 		hint = " type to filter   Up/Down move   Enter picks   Esc goes back";
 	}
+	if (em_srv_diff_draw_menu(s, scr))
+		return; /* the compare menu, or the diff's bottom line */
 	if (s->ui != NULL && s->ui->prompt != EM_PROMPT_NONE)
 		return; /* the ui's prompt owns the bottom line */
 	bottom(s, scr, hint);

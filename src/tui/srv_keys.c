@@ -2,7 +2,6 @@
  * filter editor and the selector line, the range and timeline actions of
  * the action table, and everything else handed to the file viewer's ui
  * (after which a zoom into a truncated frame asks for its detail). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +9,12 @@
 #include "actions.h"
 #include "selector.h"
 #include "srv.h"
+#include "srv_diff.h"
 
 #define MIN_ (60 * 1000LL)
 
 static const int64_t presets[] = { 5 * MIN_, 15 * MIN_, 60 * MIN_, 360 * MIN_, 1440 * MIN_,
 	10080 * MIN_ };
-
-static void msg(struct em_srv *s, int error, const char *fmt, ...) EM_PRINTF(3, 4);
-
-static void msg(struct em_srv *s, int error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->msg, sizeof(s->msg), fmt, ap);
-	va_end(ap);
-	s->msg_error = error;
-}
 
 /* --- the ui, and zooms that need detail ----------------------------------- */
 
@@ -84,7 +72,7 @@ static void preset(struct em_srv *s, int64_t d)
 	em_srv_set_range(s, now - d, now, d);
 	em_srv_reload(s);
 	em_srv_format_range(s, buf, sizeof(buf));
-	msg(s, 0, "%s", buf);
+	em_srv_say(s, 0, "%s", buf);
 }
 
 static void tl_zoom(struct em_srv *s)
@@ -92,7 +80,7 @@ static void tl_zoom(struct em_srv *s)
 	int64_t from, to;
 
 	if (s->tl.n == 0 || s->tl_h == 0) {
-		msg(s, 1, "no timeline (the terminal is too low)");
+		em_srv_say(s, 1, "no timeline (the terminal is too low)");
 		return;
 	}
 	em_tl_selection(&s->tl, &from, &to);
@@ -131,12 +119,12 @@ static void tl_mark(struct em_srv *s)
 		return;
 	if (s->tl.mark >= 0) {
 		em_tl_clear_mark(&s->tl);
-		msg(s, 0, "mark cleared");
+		em_srv_say(s, 0, "mark cleared");
 		return;
 	}
 	em_tl_set_mark(&s->tl);
 	em_tl_bucket_range(&s->tl, (size_t)s->tl.cursor, &from, &to);
-	msg(s, 0, "marked %s: move with < and > (or click), ] zooms into the range",
+	em_srv_say(s, 0, "marked %s: move with < and > (or click), ] zooms into the range",
 	    em_tl_clock(a, sizeof(a), from, 0));
 }
 
@@ -209,13 +197,13 @@ static void apply_filter(struct em_srv *s, const char *value)
 	char *sel = em_sel_with(s->selector, s->lab_name, s->lab_op, value, &err);
 
 	if (sel == NULL) {
-		msg(s, 1, "%s", err.msg);
+		em_srv_say(s, 1, "%s", err.msg);
 		return;
 	}
 	free(s->selector);
 	s->selector = sel;
 	s->modal = EM_MODAL_NONE;
-	msg(s, 0, "selector %s", s->selector);
+	em_srv_say(s, 0, "selector %s", s->selector);
 	em_srv_reload(s);
 }
 
@@ -236,7 +224,7 @@ static void drop_filter(struct em_srv *s)
 	free(s->selector);
 	s->selector = text;
 	s->modal = EM_MODAL_NONE;
-	msg(s, 0, "selector %s", s->selector);
+	em_srv_say(s, 0, "selector %s", s->selector);
 	em_srv_reload(s);
 }
 
@@ -312,12 +300,12 @@ static void selector_key(struct em_srv *s, int key)
 		if (em_srv_set_selector(s, s->sel_edit.buf, &err) < 0) {
 			/* the text is on screen already: say only what is wrong */
 			const char *why = strstr(err.msg, "': ");
-			msg(s, 1, "%s", strncmp(err.msg, "selector '", 10) == 0 && why ? why + 3
+			em_srv_say(s, 1, "%s", strncmp(err.msg, "selector '", 10) == 0 && why ? why + 3
 			    : err.msg);
 			return;
 		}
 		s->modal = EM_MODAL_NONE;
-		msg(s, 0, "selector %s", s->selector);
+		em_srv_say(s, 0, "selector %s", s->selector);
 		em_srv_reload(s);
 		return;
 	case EM_KEY_ESC:
@@ -421,17 +409,29 @@ static int view_action(struct em_srv *s, enum em_action a)
 	case EM_ACT_TYPE_NEXT:
 	case EM_ACT_TYPE_PREV:
 		return em_srv_cycle_type(s, a == EM_ACT_TYPE_NEXT ? 1 : -1) == 0;
+	case EM_ACT_DIFF_A:
+	case EM_ACT_DIFF_B:
+	case EM_ACT_COMPARE:
+		return em_srv_diff_action(s, a);
 	default:
 		return 0;
 	}
 }
 
+int em_srv_action(struct em_srv *s, int a)
+{
+	return view_action(s, (enum em_action)a);
+}
+
 int em_srv_key(struct em_srv *s, int key)
 {
 	enum em_action a;
+	int r;
 
 	if (key == EM_KEY_RESIZE || key == EM_KEY_NONE)
 		return 0;
+	if (em_srv_diff_key(s, key, &r))
+		return r; /* the diff view, or the compare menu */
 	if (s->modal == EM_MODAL_SELECTOR) {
 		selector_key(s, key);
 		return 0;
@@ -465,7 +465,7 @@ int em_srv_key(struct em_srv *s, int key)
 		return 0;
 	if (s->ui == NULL) {
 		if (a == EM_ACT_HELP)
-			msg(s, 0, "r refresh   e selector   L label filter   p services   1-6 range   "
+			em_srv_say(s, 0, "r refresh   e selector   L label filter   p services   1-6 range   "
 			    "q quit (all keys with ? once a profile is shown)");
 		return a == EM_ACT_REDRAW ? EM_UI_CLEAR : 0;
 	}
@@ -476,7 +476,8 @@ int em_srv_mouse(struct em_srv *s, int ev, int x, int y)
 {
 	struct zsnap before;
 
-	if (s->modal != EM_MODAL_NONE || s->screen != EM_SRV_VIEW)
+	if (s->modal != EM_MODAL_NONE || s->screen != EM_SRV_VIEW ||
+	    em_srv_diff_mouse(s, ev, x, y))
 		return 0;
 	if (s->tl_h > 0 && y > s->tl_y && y < s->tl_y + s->tl_h && s->tl.n > 0) {
 		long k = em_tl_bucket_at(&s->tl, x);

@@ -16,6 +16,7 @@
 #include "embers/vec.h"
 #include "selector.h"
 #include "srv.h"
+#include "srv_diff.h"
 
 struct em_srv_req {
 	int kind, chan;
@@ -31,11 +32,12 @@ struct em_srv_req {
 	em_pyro_result res;
 	int have_res;
 	struct em_ui *ui;
+	em_profile *prof;        /* a diff side */
 	int status;              /* em_pyro_status of the last call */
 	int ended;               /* atomic: fn returned */
 };
 
-static double mono_s(void)
+double em_srv_clock(void)
 {
 	struct timespec ts;
 
@@ -49,6 +51,8 @@ static int chan_of(int kind)
 	case EM_REQ_PROFILE: return EM_CH_PROFILE;
 	case EM_REQ_SERIES: return EM_CH_SERIES;
 	case EM_REQ_FULL: return EM_CH_FULL;
+	case EM_REQ_DIFF_BASE: return EM_CH_DIFF_BASE;
+	case EM_REQ_DIFF_NEW: return EM_CH_DIFF_NEW;
 	default: return EM_CH_LIST;
 	}
 }
@@ -81,6 +85,8 @@ static void req_free(struct em_srv_req *r)
 		em_ui_free(r->ui);
 		free(r->ui);
 	}
+	if (r->prof != NULL)
+		em_profile_free(r->prof);
 	free(r);
 }
 
@@ -131,6 +137,14 @@ static int job_fn(em_pyro_client *cl, void *arg, em_error *err)
 	r->have_res = 1;
 	memset(&r->res, 0, sizeof(r->res));
 	switch (r->kind) {
+	case EM_REQ_DIFF_BASE:
+	case EM_REQ_DIFF_NEW:
+		/* the whole merged profile: the diff is computed here, exactly */
+		r->have_res = 0;
+		q.max_nodes = 0;
+		r->prof = em_pyro_merge_profile(cl, &q, err);
+		rc = r->prof != NULL ? 0 : -1;
+		break;
 	case EM_REQ_SERVICES:
 		rc = em_pyro_series(cl, "{}", pair_labels, 2, r->start_ms, r->end_ms, &r->res, err);
 		break;
@@ -232,7 +246,7 @@ static int start(struct em_srv *s, struct em_srv_req *r)
 	}
 	sl->req = r;
 	sl->cl = cl;
-	s->since[r->chan] = mono_s();
+	s->since[r->chan] = em_srv_clock();
 	s->last_kind[r->chan] = r->kind;
 	return 0;
 }
@@ -244,6 +258,14 @@ static void deliver(struct em_srv *s, struct em_srv_req *r, int rc, const char *
 		return;
 	}
 	switch (r->kind) {
+	case EM_REQ_DIFF_BASE:
+	case EM_REQ_DIFF_NEW: {
+		em_profile *p = r->prof;
+
+		r->prof = NULL;
+		em_srv_diff_got(s, r->kind, p);
+		break;
+	}
 	case EM_REQ_SERVICES:
 		em_srv_got_pairs(s, r->res.sets, r->res.nsets);
 		break;
@@ -304,6 +326,7 @@ int em_srv_dispatch(struct em_srv *s)
 			s->zombies[k++] = s->zombies[i];
 	}
 	s->nzombies = k;
+	changed = em_srv_diff_poll(s);
 	for (int ch = 0; ch < EM_CH_COUNT; ch++) {
 		if (!ended(&s->active[ch]))
 			continue;
@@ -318,7 +341,7 @@ int em_srv_dispatch(struct em_srv *s)
 
 int em_srv_wake_fd(const struct em_srv *s)
 {
-	return em_srv_busy(s) || s->nzombies > 0 ? s->wake[0] : -1;
+	return em_srv_busy(s) || s->nzombies > 0 || em_srv_diff_waiting(s) ? s->wake[0] : -1;
 }
 
 int em_srv_busy(const struct em_srv *s)
@@ -326,7 +349,7 @@ int em_srv_busy(const struct em_srv *s)
 	for (int ch = 0; ch < EM_CH_COUNT; ch++)
 		if (s->active[ch].job != NULL)
 			return 1;
-	return 0;
+	return em_srv_diff_building(s);
 }
 
 void em_srv_drop(struct em_srv *s, int chan)
@@ -338,6 +361,7 @@ void em_srv_cancel(struct em_srv *s)
 {
 	int n = 0, first = -1;
 
+	em_srv_diff_cancel(s); /* its line, unless a request's follows */
 	for (int ch = 0; ch < EM_CH_COUNT; ch++) {
 		int kind = s->last_kind[ch];
 
@@ -355,7 +379,8 @@ void em_srv_cancel(struct em_srv *s)
 
 const char *em_srv_busy_label(const struct em_srv *s, double *secs)
 {
-	static const int order[] = { EM_CH_PROFILE, EM_CH_LIST, EM_CH_SERIES, EM_CH_FULL };
+	static const int order[] = { EM_CH_DIFF_BASE, EM_CH_DIFF_NEW, EM_CH_PROFILE, EM_CH_LIST,
+		EM_CH_SERIES, EM_CH_FULL };
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int ch = order[i];
@@ -363,15 +388,23 @@ const char *em_srv_busy_label(const struct em_srv *s, double *secs)
 
 		if (s->active[ch].job == NULL)
 			continue;
-		*secs = mono_s() - s->since[ch];
+		*secs = em_srv_clock() - s->since[ch];
 		switch (r->kind) {
 		case EM_REQ_SERVICES: return "loading services";
 		case EM_REQ_LABEL_NAMES: return "loading label names";
 		case EM_REQ_LABEL_VALUES: return "loading label values";
 		case EM_REQ_SERIES: return "loading timeline";
 		case EM_REQ_FULL: return "fetching the full profile";
+		case EM_REQ_DIFF_BASE:
+			return s->active[EM_CH_DIFF_NEW].job != NULL ? "fetching A and B"
+			    : "fetching A (baseline)";
+		case EM_REQ_DIFF_NEW: return "fetching B (comparison)";
 		default: return r->ncs ? "loading the call site's detail" : "loading flame graph";
 		}
+	}
+	if (em_srv_diff_building(s)) {
+		*secs = em_srv_clock() - s->diff->build_since;
+		return "comparing A and B";
 	}
 	*secs = 0;
 	return NULL;
@@ -466,6 +499,31 @@ int em_srv_request_profile(struct em_srv *s, char **cs, size_t n)
 	return start(s, r);
 }
 
+int em_srv_request_side(struct em_srv *s, int kind, const char *selector, int64_t from_ms,
+    int64_t to_ms)
+{
+	struct em_srv_req *r;
+
+	if (s->ptype == NULL)
+		return -1;
+	r = new_req(s, kind);
+	if (r != NULL) {
+		free(r->selector);
+		if ((r->selector = strdup(selector)) == NULL) {
+			req_free(r);
+			r = NULL;
+		}
+	}
+	if (r == NULL) {
+		em_srv_failed(s, kind, 0, "out of memory");
+		return -1;
+	}
+	r->start_ms = from_ms;
+	r->end_ms = to_ms;
+	r->max_nodes = 0;
+	return start(s, r);
+}
+
 /* --- life cycle ------------------------------------------------------------- */
 
 int em_srv_init(struct em_srv *s, const em_pyro_conf *conf, const struct em_theme *th,
@@ -515,6 +573,7 @@ void em_srv_free(struct em_srv *s)
 	for (int i = 0; i < 2; i++)
 		if (s->wake[i] >= 0)
 			close(s->wake[i]);
+	em_srv_diff_free(s);
 	if (s->ui != NULL) {
 		em_ui_free(s->ui);
 		free(s->ui);

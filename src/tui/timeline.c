@@ -120,6 +120,27 @@ int em_tl_x(const struct em_timeline *tl, int64_t t_ms)
 	return x >= tl->ncols ? tl->ncols - 1 : (int)x;
 }
 
+int em_tl_span(const struct em_timeline *tl, int64_t from_ms, int64_t to_ms, int *x0, int *x1)
+{
+	int64_t t0 = tl->start_ms - tl->step_ms, span = (int64_t)tl->n * tl->step_ms;
+	int64_t a, b;
+
+	*x0 = *x1 = 0;
+	if (span <= 0 || tl->ncols <= 0 || to_ms <= t0 || from_ms >= t0 + span || to_ms < from_ms)
+		return 0;
+	a = from_ms <= t0 ? 0 : (from_ms - t0) * tl->ncols / span;
+	b = to_ms >= t0 + span ? tl->ncols : (to_ms - t0) * tl->ncols / span;
+	if (b <= a)
+		b = a + 1;
+	*x0 = (int)a;
+	*x1 = (int)(b > tl->ncols ? tl->ncols : b);
+	if (*x0 >= tl->ncols) {
+		*x0 = tl->ncols - 1;
+		*x1 = tl->ncols;
+	}
+	return 1;
+}
+
 /* --- cursor and selection --------------------------------------------------- */
 
 void em_tl_move(struct em_timeline *tl, long delta)

@@ -61,6 +61,9 @@ long em_tl_bucket_at(const struct em_timeline *tl, int x);
 void em_tl_bucket_range(const struct em_timeline *tl, size_t k, int64_t *from, int64_t *to);
 /* Column of time t (clamped to the pane). */
 int em_tl_x(const struct em_timeline *tl, int64_t t_ms);
+/* Columns [*x0, *x1) that the time range [from, to] covers on the pane,
+ * at least one; 0 when it lies wholly outside the pane's time. */
+int em_tl_span(const struct em_timeline *tl, int64_t from_ms, int64_t to_ms, int *x0, int *x1);
 
 /* Cursor and selection. */
 void em_tl_move(struct em_timeline *tl, long delta);

@@ -815,6 +815,10 @@ class Handler(BaseHTTPRequestHandler):
             f.write(json.dumps(entry) + "\n")
 
     def _send(self, status, body, ctype, extra=None, gz=False):
+        # the request's log line, written before its reply leaves
+        entry, self._entry = getattr(self, "_entry", None), None
+        if entry is not None:
+            self._log(entry)
         if gz:
             body = gzip.compress(body, compresslevel=1)
         self.send_response(status)
@@ -919,6 +923,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         opts = self.server.opts
+        self._entry = None
         path = self._fault(self.path)
         if path is None:
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -940,13 +945,15 @@ class Handler(BaseHTTPRequestHandler):
         req_gz = self.headers.get("Content-Encoding", "") == "gzip"
         gz = req_gz or "gzip" in names
         accept = self.headers.get("Accept", "")
-        self._log({"method": method, "content_type": ctype,
-                   "connect_protocol_version": self.headers.get("Connect-Protocol-Version"),
-                   "accept_encoding": self.headers.get("Accept-Encoding"),
-                   "accept": accept, "tenant": self.headers.get("X-Scope-OrgID"),
-                   "auth": self.headers.get("Authorization", "").split(" ")[0],
-                   "timeout_ms": self.headers.get("Connect-Timeout-Ms"),
-                   "gzip_reply": gz})
+        # logged when the reply is sent (_send), with the decoded request
+        # ("request": its fields as protojson) when the body was read
+        self._entry = {"method": method, "content_type": ctype,
+                       "connect_protocol_version": self.headers.get("Connect-Protocol-Version"),
+                       "accept_encoding": self.headers.get("Accept-Encoding"),
+                       "accept": accept, "tenant": self.headers.get("X-Scope-OrgID"),
+                       "auth": self.headers.get("Authorization", "").split(" ")[0],
+                       "timeout_ms": self.headers.get("Connect-Timeout-Ms"),
+                       "gzip_reply": gz}
         if accept and not accept_ok(accept):
             self._send(400, ("Invalid header format: %s\n" % accept).encode(), "text/plain")
             return
@@ -991,6 +998,8 @@ class Handler(BaseHTTPRequestHandler):
                 req = pb.decode(req_msg, body)
         except (pb.DecodeError, ValueError) as e:
             raise invalid("unmarshal into %s: %s" % (req_msg, e))
+        if getattr(self, "_entry", None) is not None:
+            self._entry["request"] = pb.to_json(req_msg, req)
         cache_key = (method, ctype, body, utf8)
         cached = self.server.cache.get(cache_key)
         if cached is not None:
@@ -1027,7 +1036,8 @@ def main(argv=None):
                     help="ignore the pprof format of SelectMergeStacktraces (< v2.2)")
     ap.add_argument("--tls-cert", default="", help="serve HTTPS with this PEM certificate")
     ap.add_argument("--tls-key", default="", help="its PEM private key")
-    ap.add_argument("--log", default="", help="append one JSON line per request")
+    ap.add_argument("--log", default="", help="append one JSON line per request: "
+                    "method, headers, and the decoded request as \"request\"")
     ap.add_argument("-v", "--verbose", action="store_true")
     opts = ap.parse_args(argv)
     opts.base_path = opts.base_path.rstrip("/")

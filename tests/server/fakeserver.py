@@ -4,8 +4,8 @@ Starts tests/server/fake_pyroscope.py on 127.0.0.1 (an ephemeral port, the
 URL read from its first line), reads its request log and stops it; also the
 environments that keep the tests on loopback (no proxy, no profilecli or
 EMBERS_URL settings of the person running them). Shared by
-tests/server/test_query.py, test_server_diff.py and
-tests/tmux/test_server_tui.py (stdlib only).
+tests/server/test_query.py, test_server_diff.py,
+tests/tmux/test_server_tui.py and test_server_diff_tui.py (stdlib only).
 """
 import json
 import os

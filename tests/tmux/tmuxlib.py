@@ -8,8 +8,8 @@ predicate holds. TAP points come from tests/cli/emtest.py's Tap, names
 unescaped (frames such as (anonymous:L#22) are test names) and whole screen
 captures as diagnostics.
 
-Used by tests/tmux/test_tui.py, test_source_pane.py, test_server_tui.py and
-test_diff_tui.py; run_main() does their skip checks, temporary directory
+Used by tests/tmux/test_tui.py, test_source_pane.py, test_server_tui.py,
+test_server_diff_tui.py and test_diff_tui.py; run_main() does their skip checks, temporary directory
 and clean-up.
 """
 import os

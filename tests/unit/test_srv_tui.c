@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "embers/reader.h"
+#include "srv_harness.h"
 #include "tap.h"
 #include "../../src/tui/actions.h"
 #include "../../src/tui/lineedit.h"
@@ -436,43 +437,6 @@ static int64_t fake_now(void)
 }
 
 /* A port that accepts connections (the kernel does) but never answers. */
-static int silent_port(int *fd)
-{
-	struct sockaddr_in a;
-	socklen_t len = sizeof(a);
-
-	*fd = socket(AF_INET, SOCK_STREAM, 0);
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (*fd < 0 || bind(*fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(*fd, 16) < 0 ||
-	    getsockname(*fd, (struct sockaddr *)&a, &len) < 0)
-		return -1;
-	return ntohs(a.sin_port);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Let finished jobs in until nothing is in flight or secs passed. */
-static int settle(struct em_srv *s, double secs)
-{
-	double end = now_s() + secs;
-	int fd;
-
-	while ((fd = em_srv_wake_fd(s)) >= 0 && now_s() < end) {
-		struct pollfd p = { fd, POLLIN, 0 };
-		poll(&p, 1, 50);
-		em_srv_dispatch(s);
-	}
-	return em_srv_wake_fd(s) < 0;
-}
-
 static void draw(struct em_srv *s)
 {
 	if (scr.w != s->w || scr.h != s->h)
@@ -599,7 +563,7 @@ static void test_picker_and_cancel(int port)
 	ok(!em_srv_busy(&s), "Esc cancels everything in flight");
 	ok(strstr(bottom(), "cancelled") != NULL, "one line says so: %s", bottom());
 	ok(screen_has("r retries"), "with a way out");
-	ok(settle(&s, 10), "the cancelled jobs end (the transfer stops)");
+	ok(wait_jobs(&s, 10), "the cancelled jobs end (the transfer stops)");
 	ok(now_s() - t0 < 5, "quickly: %.2fs", now_s() - t0);
 	is_int(s.nzombies, 0, "every job reaped");
 	ok(s.npool >= 2, "their clients are back in the pool (%d)", s.npool);
@@ -628,7 +592,7 @@ static void test_view(int port)
 	    "the header shows selector, type and range: %s", header());
 	ok(screen_has("loading flame graph"), "a placeholder while the profile loads");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 
 	/* the server's flame graph arrives, then the full profile */
 	em_srv_got_ui(&s, folded_ui("main;fib;fib 30\nmain;other 10\n", "fib"), 0, NULL, 0);
@@ -647,7 +611,7 @@ static void test_view(int port)
 	    "main") == 0 && screen_has("alloc"), "the full profile replaces it, zoom kept");
 	key(&s, EM_KEY_ESC);
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 	ok(s.ui != NULL && line_with("main") > s.ui_y, "the flame graph is drawn below the timeline");
 	ok(screen_has(" fib │ samples (count)"), "the ui's status line");
 	ok(!s.truncated && strstr(header(), "truncated") == NULL, "the full profile is exact");
@@ -690,7 +654,7 @@ static void test_view(int port)
 	    15 * MIN_MS, "2 is the last 15 minutes");
 	ok(strstr(header(), "last 15m") != NULL, "header: %s", header());
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 
 	/* the label filter editor */
 	keys(&s, "L");
@@ -714,7 +678,7 @@ static void test_view(int port)
 	    "the value is quoted and escaped in the selector");
 	ok(strstr(header(), "region=\"eu \\\"west\\\"\"") != NULL, "and the header shows it");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 	keys(&s, "L");
 	em_srv_got_strings(&s, EM_REQ_LABEL_NAMES, names, 3);
 	keys(&s, "env\n");
@@ -727,7 +691,7 @@ static void test_view(int port)
 	is_str(s.selector, "{service_name=\"fib\", region=\"eu \\\"west\\\"\", env=~\"us.*\"}",
 	    "a typed regex is taken as it is");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 	/* the remove entry */
 	keys(&s, "L");
 	em_srv_got_strings(&s, EM_REQ_LABEL_NAMES, names, 3);
@@ -741,7 +705,7 @@ static void test_view(int port)
 	key(&s, EM_KEY_ESC);
 	is_int(s.modal, EM_MODAL_NONE, "Esc leaves the editor");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 
 	/* the selector line */
 	keys(&s, "e");
@@ -756,14 +720,14 @@ static void test_view(int port)
 	is_int(s.modal, EM_MODAL_NONE, "a good one applies");
 	is_str(s.selector, "{service_name=\"checkout\"}", "the new selector");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 
 	/* t cycles the service's profile types */
 	canned_pairs(&s);
 	keys(&s, "t");
 	is_str(s.ptype, "memory:alloc_space:bytes:space:bytes", "t: the next type of the service");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 
 	/* errors: one line, the view stays usable */
 	em_srv_failed(&s, EM_REQ_PROFILE, 0, "'http://x': HTTP 401 Unauthorized");
@@ -790,7 +754,7 @@ static void test_truncation(int port)
 	em_srv_begin(&s, "process_cpu:cpu:nanoseconds:cpu:nanoseconds", "{service_name=\"fib\"}",
 	    T10, T10 + HOUR_MS, HOUR_MS, 4, NULL, 0);
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 	em_srv_got_ui(&s, folded_ui("main;work;other 30\nmain;work;hot 40\nidle 10\n", "fib"), 0,
 	    NULL, 0);
 	draw(&s);
@@ -799,7 +763,7 @@ static void test_truncation(int port)
 	    "the first profile shown, the timeline and the service list are asked for");
 	ok(s.active[EM_CH_FULL].job == NULL, "--max-nodes: no full profile fetch");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 	draw(&s);
 	ok(strstr(header(), "truncated (small frames are in 'other')") != NULL,
 	    "the header says so: %s", header());
@@ -812,7 +776,7 @@ static void test_truncation(int port)
 	ok(busy != NULL && strstr(busy, "detail") != NULL, "zooming into a truncated frame asks "
 	    "for its call site: %s", busy ? busy : "(idle)");
 	em_srv_cancel(&s);
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 	c1 = malloc(sizeof(*c1));
 	c1[0] = strdup(cs[0]);
 	em_srv_got_ui(&s, folded_ui("main;work;a 10\nmain;work;b 20\nmain;work;hot 40\n", "fib"),
@@ -830,7 +794,7 @@ static void test_truncation(int port)
 	    "zooming out of the call site asks for the whole graph");
 	key(&s, EM_KEY_ESC);
 	ok(!em_srv_busy(&s), "Esc cancels it");
-	settle(&s, 10);
+	wait_jobs(&s, 10);
 	em_srv_free(&s);
 }
 
