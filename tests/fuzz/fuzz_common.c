@@ -280,6 +280,21 @@ static void check_tree_vs_top(const em_tree *t, const em_top *top, const em_prof
 	free(in_top);
 }
 
+/* em_top_from_tree gives em_top_build's rows, in the same order. */
+static void check_top_from_tree(const em_tree *t, const em_top *top, const em_profile *p)
+{
+	em_top b;
+	em_error err;
+
+	CHECK(em_top_from_tree(&b, p, t, &err) == 0, "em_top_from_tree fails: %s", err.msg);
+	CHECK(b.n == top->n && b.total == top->total, "top from the tree: %u rows, total %lld; "
+	    "from the samples %u, %lld", b.n, (long long)b.total, top->n, (long long)top->total);
+	for (uint32_t i = 0; i < b.n; i++)
+		CHECK(b.rows[i].func == top->rows[i].func && b.rows[i].self == top->rows[i].self &&
+		    b.rows[i].total == top->rows[i].total, "top from the tree: row %u differs", i);
+	em_top_free(&b);
+}
+
 static void check_type(const em_profile *p, uint32_t type)
 {
 	em_tree t;
@@ -304,8 +319,10 @@ static void check_type(const em_profile *p, uint32_t type)
 	if (top_ok && have_sum)
 		CHECK(top.total == sum, "top total %lld != profile total %lld",
 		    (long long)top.total, (long long)sum);
-	if (tree_ok && top_ok)
+	if (tree_ok && top_ok) {
 		check_tree_vs_top(&t, &top, p);
+		check_top_from_tree(&t, &top, p);
+	}
 	if (top_ok) {
 		check_top_sorts(&top, p);
 		check_units(p, type, &top);

@@ -192,6 +192,28 @@ FLAMEGRAPH = {"flamegraph": {
     "total": "4", "maxSelf": "2"}}
 
 
+# --- flame graph levels (fuzz_levels.c's own format) -----------------------
+
+def levels(rows, diff=False):
+    """rows of groups (4 or 7 ints each) -> the bytes fuzz_levels.c reads;
+    name indexes refer to its table: total a b c other a d e f g h i."""
+    out = bytearray([(len(rows) - 1) | (0x10 if diff else 0)])
+    for row in rows:
+        out.append(len(row))
+        for group in row:
+            for v in group:
+                out += varint((v << 1) ^ (v >> 63))
+    return bytes(out)
+
+
+LEVELS_WORKED = [[(0, 4, 0, 0)], [(0, 4, 0, 1)], [(0, 1, 0, 2), (0, 3, 2, 3)],
+                 [(0, 1, 1, 7), (2, 1, 1, 6)]]
+LEVELS_OTHER_LAST = [[(0, 5, 0, 0)], [(0, 4, 0, 1), (0, 1, 1, 4)],
+                     [(0, 3, 2, 3), (0, 1, 0, 2)], [(2, 1, 1, 6), (0, 1, 1, 7)]]
+LEVELS_SAME_NAME = [[(0, 4, 0, 0)], [(0, 2, 2, 1), (0, 2, 2, 5)]]
+LEVELS_DIFF = [[(0, 2, 0, 0, 4, 0, 0)], [(0, 2, 2, 0, 4, 4, 1)]]
+
+
 def main():
     inline = pprof_inline_labels()
     write("pprof", "inline-labels.pb", inline)
@@ -213,6 +235,11 @@ def main():
           "a;b 9223372036854775000\na;c 7\nx 1\n")
     write("flamebearer", "single.json", json.dumps(FLAMEBEARER) + "\n")
     write("flamebearer", "flamegraph.json", json.dumps(FLAMEGRAPH) + "\n")
+    write("levels", "worked-example.bin", levels(LEVELS_WORKED))
+    write("levels", "other-last.bin", levels(LEVELS_OTHER_LAST))
+    write("levels", "same-name-siblings.bin", levels(LEVELS_SAME_NAME))
+    write("levels", "diff.bin", levels(LEVELS_DIFF, diff=True))
+    write("levels", "bad-child-outside.bin", levels([[(0, 2, 0, 0)], [(1, 2, 2, 1)]]))
     write("gzip", "one-member.gz", gz(FOLDED.encode()))
     write("gzip", "two-members.gz", gz(b"main;a 1\n") + gz(b"main;b 2\n"))
     write("gzip", "nul-padded.gz", gz(b"main;a 1\n") + b"\0" * 16)

@@ -47,6 +47,7 @@ static const struct target targets[] = {
 	{ "folded", em_fuzz_folded },
 	{ "flamebearer", em_fuzz_flamebearer },
 	{ "gzip", em_fuzz_gzip },
+	{ "levels", em_fuzz_levels },
 };
 
 /* What is running now, for the death callback. */
