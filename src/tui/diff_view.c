@@ -500,7 +500,7 @@ static void draw_table(struct em_dview *v, struct em_screen *scr)
 		}
 		snprintf(name, sizeof(name), "%s%s", added ? "[+]" : removed ? "[-]" : "",
 		    em_func_name(v->dt.names, row->func));
-		em_screen_fit(scr, x, y, v->w - x, name, strlen(name), st, 0);
+		em_screen_fit_mid(scr, x, y, v->w - x, name, strlen(name), st, 0);
 	}
 }
 

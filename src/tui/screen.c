@@ -266,6 +266,39 @@ void em_screen_fit(struct em_screen *s, int x, int y, int w, const char *text,
 	em_screen_puts(s, x + used, y, w - used, g->ellipsis, style, attr);
 }
 
+/* Bytes to skip so that what is left of text (width tw) fits in w. */
+static size_t fit_suffix(const char *text, size_t len, int tw, int w, int utf8)
+{
+	size_t off = 0;
+
+	while (off < len && tw > w) {
+		struct unit u = next_unit(text + off, len - off, utf8);
+		tw -= u.width;
+		off += u.srclen;
+	}
+	return off;
+}
+
+void em_screen_fit_mid(struct em_screen *s, int x, int y, int w, const char *text,
+    size_t len, uint16_t style, uint8_t attr)
+{
+	const struct em_glyphs *g = em_glyphs_get(s->utf8);
+	int tw = em_text_width(text, len, s->utf8), head, used;
+	size_t off;
+
+	if (tw <= w || w < g->ellipsis_w + 6) {
+		em_screen_fit(s, x, y, w, text, len, style, attr);
+		return;
+	}
+	em_screen_fill(s, x, y, w, " ", style, attr);
+	head = (w - g->ellipsis_w) / 3;
+	used = em_screen_text(s, x, y, head, text, fit_prefix(text, len, head, s->utf8), style,
+	    attr);
+	used += em_screen_puts(s, x + used, y, w - used, g->ellipsis, style, attr);
+	off = fit_suffix(text, len, tw, w - used, s->utf8);
+	em_screen_text(s, x + used, y, w - used, text + off, len - off, style, attr);
+}
+
 char *em_screen_row(const struct em_screen *s, int y, char *buf, size_t n)
 {
 	size_t off = 0;

@@ -65,6 +65,11 @@ int em_screen_puts(struct em_screen *s, int x, int y, int maxw, const char *text
 void em_screen_fit(struct em_screen *s, int x, int y, int w, const char *text,
     size_t len, uint16_t style, uint8_t attr);
 
+/* The same, cutting the middle out instead: for function names, whose
+ * end (the function) and start (the package) tell most. */
+void em_screen_fit_mid(struct em_screen *s, int x, int y, int w, const char *text,
+    size_t len, uint16_t style, uint8_t attr);
+
 /* Display width of text (same rules as em_screen_text). */
 int em_text_width(const char *text, size_t len, int utf8);
 

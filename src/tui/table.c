@@ -249,7 +249,7 @@ void em_table_draw(struct em_table *tb, struct em_screen *s, int x, int y, int w
 		else if (d->search && em_search_fmatch(d->search, row->func))
 			st = EM_ST_ROW_MATCH;
 		name = em_func_name(tb->p, row->func);
-		em_screen_fit(s, cx, y + 1 + line, w - numw, name, strlen(name), st, 0);
+		em_screen_fit_mid(s, cx, y + 1 + line, w - numw, name, strlen(name), st, 0);
 		cx += w - numw;
 		right(s, cx, y + 1 + line, NUMW, em_fmt_value(buf, sizeof(buf), row->self, d->unit), st, 0);
 		cx += NUMW;

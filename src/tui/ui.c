@@ -490,10 +490,13 @@ void em_ui_resize(struct em_ui *ui, int w, int h)
 	} else if (ui->mode == EM_LAYOUT_TABLE) {
 		ui->rtable = (struct em_rect){ 0, 0, w, bh };
 	} else if (w >= 150) {
-		/* side by side: the table needs about 70 columns to be useful */
+		/* side by side: the figures take 36 columns, so the table needs
+		 * about 70 for names to be readable; the flame graph keeps 80+ */
 		int tw = w * 2 / 5;
-		if (tw > 90)
-			tw = 90;
+		if (tw < 70)
+			tw = 70;
+		if (tw > 100)
+			tw = 100;
 		ui->rflame = (struct em_rect){ 0, 0, w - tw - 1, bh };
 		ui->rtable = (struct em_rect){ w - tw, 0, tw, bh };
 	} else {

@@ -424,6 +424,34 @@ static void test_search(void)
 	test_search_agree();
 }
 
+/* Function names lose their middle: the package start and the function. */
+static void test_screen_mid(void)
+{
+	struct em_screen s = { 0, 0, NULL, 1 };
+	const char *go = "github.com/grafana/pyroscope/pkg/model.(*Tree).InsertStack";
+	char row[256];
+
+	em_screen_resize(&s, 24, 3);
+	em_screen_fit_mid(&s, 0, 0, 24, go, strlen(go), 0, 0);
+	is_str(em_screen_row(&s, 0, row, sizeof(row)), "github.\xe2\x80\xa6ree).InsertStack",
+	    "UTF-8: a third of the start, an ellipsis, the end");
+	em_screen_fit_mid(&s, 0, 1, 20, "short.Name", 10, 0, 0);
+	is_str(em_screen_row(&s, 1, row, sizeof(row)), "short.Name              ",
+	    "a name that fits is padded, not cut");
+	em_screen_fit_mid(&s, 0, 2, 8, go, strlen(go), 0, 0);
+	is_str(em_screen_row(&s, 2, row, sizeof(row)), "gi\xe2\x80\xa6Stack                ",
+	    "8 columns: still both ends");
+	em_screen_fit_mid(&s, 0, 2, 6, go, strlen(go), 0, 0);
+	is_str(em_screen_row(&s, 2, row, sizeof(row)), "githu\xe2\x80\xa6" "ck                ",
+	    "6: too narrow for both ends, cut at the end (the rest untouched)");
+	s.utf8 = 0;
+	em_screen_fit_mid(&s, 0, 0, 24, "\xe4\xb8\xad\xe6\x96\x87" "abcdefghijklmnopqrstuvwxyz", 32,
+	    0, 0);
+	is_str(em_screen_row(&s, 0, row, sizeof(row)), "??abcde..lmnopqrstuvwxyz",
+	    "ASCII screen: two-dot ellipsis, '?' for the non-ASCII");
+	em_screen_free(&s);
+}
+
 static void test_screen(void)
 {
 	struct em_screen s = { 0, 0, NULL, 0 };
@@ -453,6 +481,7 @@ static void test_screen(void)
 	em_screen_puts(&s, 8, 1, 10, "xyz", 0, 0);
 	is_str(em_screen_row(&s, 1, row, sizeof(row)), "caf?    xy", "cut at the edge");
 	em_screen_free(&s);
+	test_screen_mid();
 }
 
 int main(void)

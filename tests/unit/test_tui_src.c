@@ -566,8 +566,8 @@ static void test_hanging_lookup(void)
 	settle(&ui);
 	ok(em_ui_wait_fd(&ui) < 0, "the cancelled lookup was reaped");
 	keys(&ui, "d");
-	em_ui_free(&ui); /* with a lookup running: cancelled and waited for */
-	ok(1, "freed with a lookup running");
+	ok(em_ui_wait_fd(&ui) >= 0, "a lookup running when the ui is freed");
+	em_ui_free(&ui); /* cancelled and waited for: ASan fails the run on a leak */
 	close(srv);
 }
 
