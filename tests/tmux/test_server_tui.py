@@ -142,7 +142,9 @@ def test_timeline(s):
 
     # mark 11 buckets and zoom the query into them
     keys("[")
-    text = wait_text("marked")
+    # the timeline's title says "marked" too: wait for the status line, as
+    # a capture can fall between the two rows of one redraw
+    text = wait_for(lambda t: "marked" in t.split("\n")[H - 1])
     ok("marked" in lines()[H - 1], "[ marks the cursor's bucket", text)
     def marked(t):
         m = re.search(r"marked (\d\d):(\d\d):(\d\d)-(\d\d):(\d\d):(\d\d)", t.split("\n")[1])
@@ -283,7 +285,8 @@ def test_truncation(s, srv):
 def test_cancel(s, srv):
     slow = srv.url + "/_fault/sleep=6"
     s.start("--url", slow, "-q", '{service_name="fib"}', "--profile-type", CPU)
-    text = wait_text("Esc cancels", timeout=5)
+    # the placeholder says "Esc cancels" too: wait for the header's spinner
+    text = wait_for(lambda t: "loading flame graph" in t.split("\n")[0], timeout=5)
     ok(re.search(r"[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] loading flame graph \d+\.\ds", lines()[0]) is not None,
        "a slow request: a spinner with the time in the header", text)
     t1 = lines()[0]
