@@ -444,12 +444,8 @@ static void install(struct em_srv *s, struct em_ui *ui, int exact, char **cs, si
 	em_names_free(s->call_site, s->ncall_site);
 	s->call_site = cs;
 	s->ncall_site = ncs;
-	if (s->deferred) {
-		s->deferred = 0;
-		em_srv_timeline_sync(s);
-		if (!s->have_pairs && s->active[EM_CH_LIST].job == NULL)
-			em_srv_request(s, EM_REQ_SERVICES, NULL); /* for t and T */
-	}
+	if (s->deferred)
+		s->follow_up |= EM_FOLLOW_DEFERRED;
 	s->exact = exact;
 	s->truncated = !exact && em_profile_find_func(s->ui->p, "other", 5) != EM_FUNC_NONE;
 	if (s->ui->tree.total[0] == 0 && s->said_gen != s->gen) {
@@ -477,6 +473,24 @@ void em_srv_apply_pending(struct em_srv *s)
 	s->pending_ncs = 0;
 }
 
+/* What a reply asked for starts once its frame is on the screen: started
+ * at once, the full profile's download and decoding (and the server's
+ * work on it) took a core from that frame's drawing. */
+void em_srv_after_draw(struct em_srv *s)
+{
+	int f = s->follow_up;
+
+	s->follow_up = 0;
+	if ((f & EM_FOLLOW_FULL) && s->full_gen == s->gen)
+		em_srv_request(s, EM_REQ_FULL, NULL);
+	if ((f & EM_FOLLOW_DEFERRED) && s->deferred) {
+		s->deferred = 0;
+		em_srv_timeline_sync(s);
+		if (!s->have_pairs && s->active[EM_CH_LIST].job == NULL)
+			em_srv_request(s, EM_REQ_SERVICES, NULL); /* for t and T */
+	}
+}
+
 void em_srv_got_ui(struct em_srv *s, struct em_ui *ui, int exact, char **cs, size_t ncs)
 {
 	if (exact)
@@ -492,7 +506,7 @@ void em_srv_got_ui(struct em_srv *s, struct em_ui *ui, int exact, char **cs, siz
 	s->load_err[0] = '\0';
 	if (!exact && ncs == 0 && s->fetch_full && s->full_gen != s->gen) {
 		s->full_gen = s->gen;
-		em_srv_request(s, EM_REQ_FULL, NULL);
+		s->follow_up |= EM_FOLLOW_FULL;
 	}
 	if (em_srv_ui_captured(s->ui)) {
 		s->pending = ui;

@@ -62,6 +62,8 @@ enum em_req_kind {
 };
 
 #define EM_SRV_POOL 6
+#define EM_FOLLOW_FULL 1          /* the full profile after the server's flame graph */
+#define EM_FOLLOW_DEFERRED 2      /* the timeline and services after the first profile */
 #define EM_SRV_TL_H 4     /* timeline rows: title, 2 bar rows, axis */
 
 struct em_srv_req;
@@ -106,6 +108,7 @@ struct em_srv {
 	uint64_t full_gen;            /* the query the full profile was asked for */
 	uint64_t said_gen;            /* the query "no profiles match" was said for */
 	int deferred;                 /* timeline and service list wait for the first profile */
+	int follow_up;                /* EM_FOLLOW_*: to start once the frame is shown */
 
 	/* what is shown */
 	int screen;                   /* enum em_srv_screen */
@@ -192,6 +195,9 @@ void em_srv_resize(struct em_srv *s, int w, int h);
 int em_srv_key(struct em_srv *s, int key);
 int em_srv_mouse(struct em_srv *s, int ev, int x, int y);
 void em_srv_draw(struct em_srv *s, struct em_screen *scr);
+/* Once the frame is on the terminal: start what the last reply asked for
+ * (the full profile, the timeline), which waited for that frame. */
+void em_srv_after_draw(struct em_srv *s);
 
 /* Readable when a job ended (-1 when nothing is in flight). */
 int em_srv_wake_fd(const struct em_srv *s);

@@ -116,6 +116,7 @@ int em_srv_session(struct em_srv *s, const struct em_srv_start *st,
 			em_srv_resize(s, scr->w, scr->h);
 		em_srv_draw(s, scr);
 		em_term_blit(scr, clear);
+		em_srv_after_draw(s);
 		clear = 0;
 		/* the jobs' pipe wakes us at once; the details pane's lookup is
 		 * seen at the next 100 ms tick when both are running */

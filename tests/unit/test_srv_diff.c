@@ -56,6 +56,7 @@ static void draw(struct em_srv *s)
 	if (scr.w != s->w || scr.h != s->h)
 		em_screen_resize(&scr, s->w, s->h);
 	em_srv_draw(s, &scr);
+	em_srv_after_draw(s); /* as the session loop does */
 	for (int y = 0; y < scr.h && y < 64; y++)
 		em_screen_row(&scr, y, rows[y], sizeof(rows[y]));
 }

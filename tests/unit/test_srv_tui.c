@@ -442,6 +442,7 @@ static void draw(struct em_srv *s)
 	if (scr.w != s->w || scr.h != s->h)
 		em_screen_resize(&scr, s->w, s->h);
 	em_srv_draw(s, &scr);
+	em_srv_after_draw(s); /* as the session loop does */
 	dump(&scr);
 }
 
@@ -596,6 +597,8 @@ static void test_view(int port)
 
 	/* the server's flame graph arrives, then the full profile */
 	em_srv_got_ui(&s, folded_ui("main;fib;fib 30\nmain;other 10\n", "fib"), 0, NULL, 0);
+	ok(s.active[EM_CH_FULL].job == NULL && s.active[EM_CH_SERIES].job == NULL,
+	    "nothing else starts before the flame graph is on the screen");
 	draw(&s);
 	ok(s.truncated && s.active[EM_CH_FULL].job != NULL,
 	    "the flame graph is drawn first, the full profile is fetched next");
