@@ -54,4 +54,25 @@ int em_levels_to_profile(em_profile *p, const em_levels *lv, em_error *err);
 int em_levels_to_profile_tree(em_profile *p, const em_levels *lv, em_tree *tree,
     em_error *err);
 
+/* A FlameGraph or FlameGraphDiff protobuf message (names = 1, levels = 2,
+ * a Level's values = 1, packed or not) found as field `field` of the
+ * message in buf (1 in the SelectMergeStacktraces and Diff replies), as
+ * rows for em_levels_to_profile_tree with the given stride. The names
+ * point into buf, which must outlive d. A message without the field gives
+ * no rows (present 0). Corrupt data: -1 and one line in err. */
+typedef struct em_levels_pb {
+	em_levels lv;
+	int present;
+	int64_t *vals;
+	size_t nvals;
+	const int64_t **rows;
+	size_t *row_len, nrows;
+	const char **names;
+	size_t *name_len, nnames;
+} em_levels_pb;
+
+int em_levels_pb_decode(em_levels_pb *d, const uint8_t *buf, size_t n, unsigned field,
+    int stride, em_error *err);
+void em_levels_pb_free(em_levels_pb *d);
+
 #endif

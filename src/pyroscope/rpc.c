@@ -27,12 +27,13 @@
 
 /* ---- plumbing -------------------------------------------------------- */
 
-static ProtobufCMessage *rpc(em_pyro_client *cl, const char *method,
-    const ProtobufCMessage *req, const ProtobufCMessageDescriptor *desc, em_error *err)
+/* Pack req and call method: the reply's bytes (the caller frees them), or
+ * NULL with err. */
+static uint8_t *call(em_pyro_client *cl, const char *method, const ProtobufCMessage *req,
+    size_t *rlen, em_error *err)
 {
-	size_t n = protobuf_c_message_get_packed_size(req), rlen;
-	uint8_t *body = malloc(n ? n : 1), *resp;
-	ProtobufCMessage *msg;
+	size_t n = protobuf_c_message_get_packed_size(req);
+	uint8_t *body = malloc(n ? n : 1), *resp = NULL;
 	int rc;
 
 	if (body == NULL) {
@@ -40,9 +41,19 @@ static ProtobufCMessage *rpc(em_pyro_client *cl, const char *method,
 		return NULL;
 	}
 	protobuf_c_message_pack(req, body);
-	rc = em_pyro_call(cl, method, body, n, &resp, &rlen, err);
+	rc = em_pyro_call(cl, method, body, n, &resp, rlen, err);
 	free(body);
-	if (rc < 0)
+	return rc < 0 ? NULL : resp;
+}
+
+static ProtobufCMessage *rpc(em_pyro_client *cl, const char *method,
+    const ProtobufCMessage *req, const ProtobufCMessageDescriptor *desc, em_error *err)
+{
+	size_t rlen;
+	uint8_t *resp = call(cl, method, req, &rlen, err);
+	ProtobufCMessage *msg;
+
+	if (resp == NULL)
 		return NULL;
 	msg = protobuf_c_message_unpack(desc, NULL, rlen, resp);
 	free(resp);
@@ -50,6 +61,19 @@ static ProtobufCMessage *rpc(em_pyro_client *cl, const char *method,
 		em_error_set(err, "'%s': %s: cannot decode the reply (%zu bytes)",
 		    em_pyro_client_conf(cl)->url, method, rlen);
 	return msg;
+}
+
+/* The flame graph (field 1) of a SelectMergeStacktraces or Diff reply,
+ * decoded in place (levels_pb.c); -1 with err naming the reply. */
+static int reply_graph(em_pyro_client *cl, const char *method, const uint8_t *reply,
+    size_t rlen, int stride, em_levels_pb *d, em_error *err)
+{
+	em_error why;
+
+	if (em_levels_pb_decode(d, reply, rlen, 1, stride, &why) == 0)
+		return 0;
+	return em_error_set(err, "'%s': %s: cannot decode the reply (%zu bytes): %s",
+	    em_pyro_client_conf(cl)->url, method, rlen, why.msg);
 }
 
 /* The last call failed because the server lacks the method. */
@@ -445,61 +469,24 @@ static em_profile *typed_profile(const char *type_id, int diff, em_error *err)
 	return p;
 }
 
-/* Rows of a FlameGraph or FlameGraphDiff into p. */
-static int levels_into(em_profile *p, char **names, size_t nnames, Pyro__Level **levels,
-    size_t nlevels, int stride, em_tree *tree, em_error *err)
+/* The rows of a decoded flame graph into p (and the tree); none: no data. */
+static int graph_into(em_profile *p, const em_levels_pb *d, em_tree *tree, em_error *err)
 {
-	const int64_t **rows = malloc((nlevels ? nlevels : 1) * sizeof(*rows));
-	size_t *lens = malloc((nlevels ? nlevels : 1) * sizeof(*lens)), i;
-	em_levels lv;
-	int rc = -1;
-
-	if (rows == NULL || lens == NULL) {
-		em_error_set(err, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < nlevels; i++) {
-		rows[i] = levels[i]->values;
-		lens[i] = levels[i]->n_values;
-	}
-	memset(&lv, 0, sizeof(lv));
-	lv.rows = rows;
-	lv.row_len = lens;
-	lv.nrows = nlevels;
-	lv.stride = stride;
-	lv.names = (const char *const *)names;
-	lv.nnames = nnames;
-	rc = em_levels_to_profile_tree(p, &lv, tree, err);
-out:
-	free(rows);
-	free(lens);
-	return rc;
-}
-
-static int flamegraph_into(em_profile *p, const Pyro__FlameGraph *fg, em_tree *tree,
-    em_error *err)
-{
-	if (fg == NULL)
-		return 0; /* no data */
-	return levels_into(p, fg->names, fg->n_names, fg->levels, fg->n_levels, 4, tree, err);
+	return d->present ? em_levels_to_profile_tree(p, &d->lv, tree, err) : 0;
 }
 
 /* Did the server apply the call site? Row d of the graph may only hold
  * call_site[d - 1] for d up to the call site's depth. */
-static int honours_call_site(const Pyro__FlameGraph *fg, const em_pyro_query *q)
+static int honours_call_site(const em_levels_pb *g, const em_pyro_query *q)
 {
-	size_t d, i;
+	for (size_t d = 1; d <= q->ncall_site && d < g->nrows; d++) {
+		size_t want = strlen(q->call_site[d - 1]);
 
-	if (fg == NULL)
-		return 1;
-	for (d = 1; d <= q->ncall_site && d < fg->n_levels; d++) {
-		const Pyro__Level *l = fg->levels[d];
+		for (size_t i = 0; i + 3 < g->row_len[d]; i += 4) {
+			int64_t ni = g->rows[d][i + 3];
 
-		for (i = 0; i + 3 < l->n_values; i += 4) {
-			int64_t ni = l->values[i + 3];
-
-			if (ni < 0 || (size_t)ni >= fg->n_names ||
-			    strcmp(fg->names[ni], q->call_site[d - 1]) != 0)
+			if (ni < 0 || (size_t)ni >= g->nnames || g->name_len[ni] != want ||
+			    memcmp(g->names[ni], q->call_site[d - 1], want) != 0)
 				return 0;
 		}
 	}
@@ -527,11 +514,13 @@ em_profile *em_pyro_flamegraph_tree(em_pyro_client *cl, const em_pyro_query *q,
     em_tree *tree, em_error *err)
 {
 	Pyro__SelectMergeStacktracesRequest req = PYRO__SELECT_MERGE_STACKTRACES_REQUEST__INIT;
-	Pyro__SelectMergeStacktracesResponse *resp;
 	Pyro__StackTraceSelector sts;
 	Pyro__SelectorLocation locs[MAX_CALL_SITE], *ptrs[MAX_CALL_SITE];
 	unsigned *quirks = em_pyro_client_quirks(cl);
+	em_levels_pb g;
 	em_profile *p;
+	uint8_t *reply;
+	size_t rlen;
 
 	if (tree != NULL)
 		memset(tree, 0, sizeof(*tree));
@@ -541,22 +530,27 @@ em_profile *em_pyro_flamegraph_tree(em_pyro_client *cl, const em_pyro_query *q,
 		return em_pyro_merge_profile(cl, q, err);
 	fill_stacktraces_req(&req, q);
 	req.stack_trace_selector = call_site(q, &sts, locs, ptrs);
-	resp = (Pyro__SelectMergeStacktracesResponse *)rpc(cl, "SelectMergeStacktraces",
-	    &req.base, &pyro__select_merge_stacktraces_response__descriptor, err);
-	if (resp == NULL)
+	reply = call(cl, "SelectMergeStacktraces", &req.base, &rlen, err);
+	if (reply == NULL)
 		return NULL;
-	if (q->ncall_site > 0 && !honours_call_site(resp->flamegraph, q)) {
-		protobuf_c_message_free_unpacked(&resp->base, NULL);
+	if (reply_graph(cl, "SelectMergeStacktraces", reply, rlen, 4, &g, err) < 0) {
+		free(reply);
+		return NULL;
+	}
+	if (q->ncall_site > 0 && !honours_call_site(&g, q)) {
+		em_levels_pb_free(&g);
+		free(reply);
 		*quirks |= EM_QUIRK_FG_NO_CALL_SITE;
 		return em_pyro_merge_profile(cl, q, err);
 	}
 	p = typed_profile(q->profile_type, 0, err);
-	if (p != NULL && flamegraph_into(p, resp->flamegraph, tree, err) < 0) {
+	if (p != NULL && graph_into(p, &g, tree, err) < 0) {
 		em_error_prefix(err, "SelectMergeStacktraces reply");
 		em_profile_free(p);
 		p = NULL;
 	}
-	protobuf_c_message_free_unpacked(&resp->base, NULL);
+	em_levels_pb_free(&g);
+	free(reply);
 	return p;
 }
 
@@ -618,9 +612,9 @@ static em_profile *merge_via_stacktraces(em_pyro_client *cl, const em_pyro_query
     em_error *err)
 {
 	Pyro__SelectMergeStacktracesRequest req = PYRO__SELECT_MERGE_STACKTRACES_REQUEST__INIT;
-	Pyro__SelectMergeStacktracesResponse *resp = NULL;
 	Pyro__StackTraceSelector sts;
 	Pyro__SelectorLocation locs[MAX_CALL_SITE], *ptrs[MAX_CALL_SITE];
+	em_levels_pb g;
 	const uint8_t *pp;
 	uint8_t *body, *reply = NULL;
 	size_t n, rlen, ppn;
@@ -647,18 +641,15 @@ static em_profile *merge_via_stacktraces(em_pyro_client *cl, const em_pyro_query
 		p = pprof_profile(q, pp, ppn, err);
 		goto out;
 	}
-	resp = pyro__select_merge_stacktraces_response__unpack(NULL, rlen, reply);
-	p = resp ? typed_profile(q->profile_type, 0, err) : NULL;
-	if (resp == NULL)
-		em_error_set(err, "'%s': SelectMergeStacktraces: cannot decode the reply "
-		    "(%zu bytes)", em_pyro_client_conf(cl)->url, rlen);
-	else if (p != NULL && flamegraph_into(p, resp->flamegraph, NULL, err) < 0) {
+	if (reply_graph(cl, "SelectMergeStacktraces", reply, rlen, 4, &g, err) < 0)
+		goto out;
+	p = typed_profile(q->profile_type, 0, err);
+	if (p != NULL && graph_into(p, &g, NULL, err) < 0) {
 		em_profile_free(p);
 		p = NULL;
 	}
+	em_levels_pb_free(&g);
 out:
-	if (resp != NULL)
-		pyro__select_merge_stacktraces_response__free_unpacked(resp, NULL);
 	free(body);
 	free(reply);
 	return p;
@@ -795,10 +786,12 @@ em_profile *em_pyro_diff(em_pyro_client *cl, const em_pyro_query *left,
 	Pyro__DiffRequest req = PYRO__DIFF_REQUEST__INIT;
 	Pyro__SelectMergeStacktracesRequest l = PYRO__SELECT_MERGE_STACKTRACES_REQUEST__INIT;
 	Pyro__SelectMergeStacktracesRequest r = PYRO__SELECT_MERGE_STACKTRACES_REQUEST__INIT;
-	Pyro__DiffResponse *resp;
 	unsigned *quirks = em_pyro_client_quirks(cl);
+	em_levels_pb g;
 	em_profile *p;
 	em_error first;
+	uint8_t *reply;
+	size_t rlen;
 
 	if (check_query(left, err) < 0 || check_query(right, err) < 0)
 		return NULL;
@@ -813,9 +806,8 @@ em_profile *em_pyro_diff(em_pyro_client *cl, const em_pyro_query *left,
 	req.left = &l;
 	req.right = &r;
 	first.msg[0] = '\0';
-	resp = (Pyro__DiffResponse *)rpc(cl, "Diff", &req.base,
-	    &pyro__diff_response__descriptor, &first);
-	if (resp == NULL) {
+	reply = call(cl, "Diff", &req.base, &rlen, &first);
+	if (reply == NULL) {
 		if (!missing_method(cl)) {
 			em_error_set(err, "%s", first.msg);
 			return NULL;
@@ -825,14 +817,17 @@ em_profile *em_pyro_diff(em_pyro_client *cl, const em_pyro_query *left,
 			*quirks |= EM_QUIRK_NO_DIFF;
 		return p;
 	}
+	if (reply_graph(cl, "Diff", reply, rlen, 7, &g, err) < 0) {
+		free(reply);
+		return NULL;
+	}
 	p = typed_profile(left->profile_type, 1, err);
-	if (p != NULL && resp->flamegraph != NULL &&
-	    levels_into(p, resp->flamegraph->names, resp->flamegraph->n_names,
-	    resp->flamegraph->levels, resp->flamegraph->n_levels, 7, NULL, err) < 0) {
+	if (p != NULL && graph_into(p, &g, NULL, err) < 0) {
 		em_error_prefix(err, "Diff reply");
 		em_profile_free(p);
 		p = NULL;
 	}
-	protobuf_c_message_free_unpacked(&resp->base, NULL);
+	em_levels_pb_free(&g);
+	free(reply);
 	return p;
 }

@@ -34,6 +34,7 @@ int em_fuzz_folded(const uint8_t *data, size_t n);      /* em_read_folded */
 int em_fuzz_flamebearer(const uint8_t *data, size_t n); /* em_read_flamebearer */
 int em_fuzz_gzip(const uint8_t *data, size_t n);        /* em_gunzip */
 int em_fuzz_levels(const uint8_t *data, size_t n);      /* em_levels_to_profile_tree */
+int em_fuzz_flamegraph_pb(const uint8_t *data, size_t n); /* em_levels_pb_decode */
 
 /* Check a profile a reader accepted: its arrays are consistent, and for
  * every sample type the call tree and the top table build, agree with each

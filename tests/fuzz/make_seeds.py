@@ -214,6 +214,18 @@ LEVELS_SAME_NAME = [[(0, 4, 0, 0)], [(0, 2, 2, 1), (0, 2, 2, 5)]]
 LEVELS_DIFF = [[(0, 2, 0, 0, 4, 0, 0)], [(0, 2, 2, 0, 4, 4, 1)]]
 
 
+def flamegraph_reply(names, rows, packed=True):
+    """A SelectMergeStacktracesResponse holding a FlameGraph (fuzz_flamegraph_pb)."""
+    enc = f_packed if packed else f_unpacked
+    fg = b"".join(f_bytes(1, n.encode()) for n in names)
+    fg += b"".join(f_bytes(2, enc(1, [v for g in row for v in g])) for row in rows)
+    fg += f_varint(3, rows[0][0][1])
+    return f_bytes(1, fg) + f_bytes(2, b"\x0a\x01x")
+
+
+FG_NAMES = ["total", "a", "b", "c", "other", "a", "d", "e"]
+
+
 def main():
     inline = pprof_inline_labels()
     write("pprof", "inline-labels.pb", inline)
@@ -240,6 +252,13 @@ def main():
     write("levels", "same-name-siblings.bin", levels(LEVELS_SAME_NAME))
     write("levels", "diff.bin", levels(LEVELS_DIFF, diff=True))
     write("levels", "bad-child-outside.bin", levels([[(0, 2, 0, 0)], [(1, 2, 2, 1)]]))
+    write("flamegraph_pb", "worked-example.pb", flamegraph_reply(FG_NAMES, LEVELS_WORKED))
+    write("flamegraph_pb", "other-last-unpacked.pb",
+          flamegraph_reply(FG_NAMES, LEVELS_OTHER_LAST, packed=False))
+    write("flamegraph_pb", "negative.pb",
+          flamegraph_reply(FG_NAMES, [[(0, 2, 0, 0)], [(0, 2, 2, 1)], [(-1, 1, 1, 2)]]))
+    write("flamegraph_pb", "no-graph.pb", f_bytes(2, b"\x0a\x01x"))
+    write("flamegraph_pb", "bad-cut.pb", flamegraph_reply(FG_NAMES, LEVELS_WORKED)[:-9])
     write("gzip", "one-member.gz", gz(FOLDED.encode()))
     write("gzip", "two-members.gz", gz(b"main;a 1\n") + gz(b"main;b 2\n"))
     write("gzip", "nul-padded.gz", gz(b"main;a 1\n") + b"\0" * 16)

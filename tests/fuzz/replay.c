@@ -48,6 +48,7 @@ static const struct target targets[] = {
 	{ "flamebearer", em_fuzz_flamebearer },
 	{ "gzip", em_fuzz_gzip },
 	{ "levels", em_fuzz_levels },
+	{ "flamegraph_pb", em_fuzz_flamegraph_pb },
 };
 
 /* What is running now, for the death callback. */

@@ -12,7 +12,7 @@ builddir=${top_builddir:-.}
 testdata=${TESTDATA:-$srcdir/tests/data}
 runs=${FUZZ_RUNS:-10000}
 secs=${FUZZ_TIME:-30}
-targets="read pprof folded flamebearer gzip levels"
+targets="read pprof folded flamebearer gzip levels flamegraph_pb"
 
 set -- $targets
 echo "1..$#"

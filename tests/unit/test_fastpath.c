@@ -5,7 +5,9 @@
  *     sends "other", the cases that must fall back, and random trees);
  *   - em_top_from_tree == em_top_build on every profile of tests/data and
  *     every sample type;
- *   - em_top_sort's keyed sort == the plain comparator's order. */
+ *   - em_top_sort's keyed sort == the plain comparator's order;
+ *   - em_levels_pb_decode reads what protobuf-c packs (packed or not, with
+ *     other fields around), and refuses corrupt replies in one line. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "embers/levels.h"
+#include "querier.pb-c.h"
 #include "embers/reader.h"
 #include "embers/top.h"
 #include "embers/tree.h"
@@ -363,11 +366,132 @@ static void test_sort(void)
 	em_profile_free(p);
 }
 
+/* --- the flame graph straight from the wire -------------------------------- */
+
+/* A SelectMergeStacktracesResponse holding fg, packed by protobuf-c. */
+static uint8_t *pack_reply(Pyro__FlameGraph *fg, size_t *n)
+{
+	Pyro__SelectMergeStacktracesResponse r = PYRO__SELECT_MERGE_STACKTRACES_RESPONSE__INIT;
+	uint8_t *buf;
+
+	r.flamegraph = fg;                   /* and tree: a field to skip */
+	r.tree.data = (uint8_t *)"\x0a\x01x";
+	r.tree.len = 3;
+	*n = pyro__select_merge_stacktraces_response__get_packed_size(&r);
+	buf = malloc(*n);
+	pyro__select_merge_stacktraces_response__pack(&r, buf);
+	return buf;
+}
+
+static int same_as_pbc(const em_levels_pb *d, const uint8_t *buf, size_t n)
+{
+	Pyro__SelectMergeStacktracesResponse *r =
+	    pyro__select_merge_stacktraces_response__unpack(NULL, n, buf);
+	Pyro__FlameGraph *fg = r ? r->flamegraph : NULL;
+	int same = fg != NULL && d->present && d->nnames == fg->n_names && d->nrows == fg->n_levels;
+
+	for (size_t i = 0; same && i < d->nnames; i++)
+		same = d->name_len[i] == strlen(fg->names[i]) &&
+		    memcmp(d->names[i], fg->names[i], d->name_len[i]) == 0;
+	for (size_t i = 0; same && i < d->nrows; i++)
+		same = d->row_len[i] == fg->levels[i]->n_values &&
+		    memcmp(d->rows[i], fg->levels[i]->values, d->row_len[i] * sizeof(int64_t)) == 0;
+	if (r != NULL)
+		pyro__select_merge_stacktraces_response__free_unpacked(r, NULL);
+	return same;
+}
+
+static void test_wire(void)
+{
+	/* the worked example, with a negative value to need 10-byte varints */
+	static char *names[] = { "total", "a", "c", "d", "b", "e" };
+	int64_t l0[] = { 0, 4, 0, 0 }, l1[] = { 0, 4, 0, 1 }, l2[] = { 0, 1, 0, 4, 0, 3, 2, 2 };
+	int64_t l3[] = { 0, 1, 1, 5, 2, 1, 1, 3 }, neg[] = { -1, 1, 1, 5 };
+	int64_t *vals[] = { l0, l1, l2, l3 };
+	size_t lens[] = { 4, 4, 8, 8 };
+	Pyro__Level lv[4], *plv[4];
+	Pyro__FlameGraph fg = PYRO__FLAME_GRAPH__INIT;
+	em_levels_pb d;
+	em_profile *p;
+	em_error err;
+	uint8_t *buf, unpacked[64];
+	size_t n, k = 0;
+	int64_t total = 0;
+
+	for (int i = 0; i < 4; i++) {
+		pyro__level__init(&lv[i]);
+		lv[i].values = vals[i];
+		lv[i].n_values = lens[i];
+		plv[i] = &lv[i];
+	}
+	fg.names = names;
+	fg.n_names = 6;
+	fg.levels = plv;
+	fg.n_levels = 4;
+	fg.total = 4;
+	buf = pack_reply(&fg, &n);
+	ok(em_levels_pb_decode(&d, buf, n, 1, 4, &err) == 0 && same_as_pbc(&d, buf, n),
+	    "a packed reply: the names and rows protobuf-c reads");
+	p = em_profile_new();
+	em_profile_add_type(p, "cpu", "nanoseconds");
+	ok(em_levels_to_profile(p, &d.lv, &err) == 0 && p->nsamples == 3 &&
+	    em_profile_total(p, 0, &total, &err) == 0 && total == 4,
+	    "into a profile: 3 stacks, total 4");
+	em_profile_free(p);
+	em_levels_pb_free(&d);
+	free(buf);
+
+	lv[3].values = neg;
+	lv[3].n_values = 4;
+	buf = pack_reply(&fg, &n);
+	ok(em_levels_pb_decode(&d, buf, n, 1, 4, &err) == 0 && same_as_pbc(&d, buf, n) &&
+	    d.rows[3][0] == -1, "negative values (10-byte varints) read back");
+	em_levels_pb_free(&d);
+	free(buf);
+
+	/* Level values one varint a field, as a proto2 writer may send them */
+	unpacked[k++] = 0x0a;                           /* response.flamegraph */
+	unpacked[k++] = 0;                              /* length, set below */
+	unpacked[k++] = 0x0a; unpacked[k++] = 5;        /* names[0] = "total" */
+	memcpy(unpacked + k, "total", 5);
+	k += 5;
+	unpacked[k++] = 0x12; unpacked[k++] = 8;        /* levels[0]: 4 values */
+	for (int i = 0; i < 4; i++) {
+		unpacked[k++] = 0x08;
+		unpacked[k++] = (uint8_t)(i == 1 ? 7 : 0);
+	}
+	unpacked[k++] = 0x18; unpacked[k++] = 7;        /* total = 7: skipped */
+	unpacked[1] = (uint8_t)(k - 2);
+	ok(em_levels_pb_decode(&d, unpacked, k, 1, 4, &err) == 0 && same_as_pbc(&d, unpacked, k) &&
+	    d.nrows == 1 && d.row_len[0] == 4 && d.rows[0][1] == 7,
+	    "values not packed: read as protobuf-c reads them");
+	em_levels_pb_free(&d);
+
+	ok(em_levels_pb_decode(&d, (const uint8_t *)"\x12\x01x", 3, 1, 4, &err) == 0 &&
+	    !d.present && d.nrows == 0, "a reply without a flame graph: no data");
+	em_levels_pb_free(&d);
+	ok(em_levels_pb_decode(&d, unpacked, k - 3, 1, 4, &err) < 0 &&
+	    strstr(err.msg, "flame graph:") != NULL && strchr(err.msg, '\n') == NULL,
+	    "a cut reply: %s", err.msg);
+	{
+		/* a packed value of 11 bytes */
+		static const uint8_t longv[] = { 0x0a, 15, 0x12, 13, 0x0a, 11, 0xff, 0xff, 0xff,
+			0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+
+		ok(em_levels_pb_decode(&d, longv, sizeof(longv), 1, 4, &err) < 0 &&
+		    strstr(err.msg, "longer than 10 bytes") != NULL, "an 11-byte varint: %s", err.msg);
+	}
+	unpacked[2] = 0x08;                             /* names[0] as a varint */
+	ok(em_levels_pb_decode(&d, unpacked, k, 1, 4, &err) < 0 &&
+	    strstr(err.msg, "wire type") != NULL, "a name of the wrong wire type: %s", err.msg);
+}
+
 int main(void)
 {
 	test_hand_made();
 	test_random();
 	test_top();
 	test_sort();
+	test_wire();
 	return done();
 }
