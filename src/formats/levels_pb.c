@@ -51,15 +51,19 @@ static int add_value(struct dec *c, uint64_t v)
 	return 0;
 }
 
-/* Packed values: at most one a byte, so room is made once, and the
- * varints are read inline (offsets and totals take 4 to 6 bytes each). */
+/* Packed values: a varint ends at each byte below 0x80, so room is made
+ * once for exactly that many, and the varints are read inline (offsets
+ * and totals take 4 to 6 bytes each). */
 static int packed(struct dec *c, pw_reader *r, const pw_field *f)
 {
 	em_levels_pb *d = c->d;
 	const uint8_t *p = f->data, *end = f->data + f->len;
+	size_t count = 0;
 	int64_t *out;
 
-	if (EM_VEC_RESERVE(d->vals, c->vcap, d->nvals + f->len) < 0)
+	for (const uint8_t *q = p; q < end; q++)
+		count += *q < 0x80;
+	if (EM_VEC_RESERVE(d->vals, c->vcap, d->nvals + count + 1) < 0)
 		return oom(c);
 	out = d->vals + d->nvals;
 	while (p < end) {
@@ -195,7 +199,7 @@ int em_levels_pb_decode(em_levels_pb *d, const uint8_t *buf, size_t n, unsigned 
 			rc = wrong_type(&c, &f, "the flame graph");
 			break;
 		}
-		d->present = 1; /* a repeated message field merges: read them all */
+		d->present = 1; /* a message field given twice merges: read both */
 		if ((rc = message(&c, &r, &f)) < 0)
 			break;
 	}
