@@ -253,6 +253,11 @@ void em_srv_apply_pending(struct em_srv *s);   /* install a held reply */
 void em_srv_pick(struct em_srv *s, size_t pair);
 int em_srv_cycle_type(struct em_srv *s, int dir);
 void em_srv_timeline_sync(struct em_srv *s);
+/* A key in a line editor on the bottom row: 1 on Enter (the caller takes
+ * the text); Esc and Ctrl-C close it, other keys edit (srv_keys.c). */
+int em_srv_prompt_key(struct em_srv *s, struct em_lineedit *le, int key);
+/* A refused selector typed there: only what is wrong with it. */
+void em_srv_selector_error(struct em_srv *s, const em_error *err);
 /* A server view action (range, timeline, editors); 1 when it was one. */
 int em_srv_action(struct em_srv *s, int action);
 

@@ -386,8 +386,7 @@ static void compare_selector(struct em_srv *s, const char *text)
 
 	em_sel_init(&sel);
 	if (em_sel_parse(&sel, text, &err) < 0) {
-		const char *why = strstr(err.msg, "': ");
-		em_srv_say(s, 1, "%s", strncmp(err.msg, "selector '", 10) == 0 && why ? why + 3 : err.msg);
+		em_srv_selector_error(s, &err);
 		return; /* the editor stays open with the text */
 	}
 	norm = em_sel_format(&sel);
@@ -502,21 +501,8 @@ static int menu_key(struct em_srv *s, int key)
 
 static void sel_key(struct em_srv *s, int key)
 {
-	switch (key) {
-	case EM_KEY_ENTER:
-	case '\n':
+	if (em_srv_prompt_key(s, &s->diff->sel_edit, key))
 		compare_selector(s, s->diff->sel_edit.buf);
-		return;
-	case EM_KEY_ESC:
-	case EM_KEY_CTRL_C:
-		s->modal = EM_MODAL_NONE;
-		s->msg[0] = '\0';
-		return;
-	default:
-		if (em_le_key(&s->diff->sel_edit, key) == 1)
-			s->msg[0] = '\0';
-		return;
-	}
 }
 
 /* --- the diff view ---------------------------------------------------------- */

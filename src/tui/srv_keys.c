@@ -290,34 +290,46 @@ static void label_key(struct em_srv *s, int key)
 	}
 }
 
-static void selector_key(struct em_srv *s, int key)
+int em_srv_prompt_key(struct em_srv *s, struct em_lineedit *le, int key)
 {
-	em_error err;
-
 	switch (key) {
 	case EM_KEY_ENTER:
 	case '\n':
-		if (em_srv_set_selector(s, s->sel_edit.buf, &err) < 0) {
-			/* the text is on screen already: say only what is wrong */
-			const char *why = strstr(err.msg, "': ");
-			em_srv_say(s, 1, "%s", strncmp(err.msg, "selector '", 10) == 0 && why ? why + 3
-			    : err.msg);
-			return;
-		}
-		s->modal = EM_MODAL_NONE;
-		em_srv_say(s, 0, "selector %s", s->selector);
-		em_srv_reload(s);
-		return;
+		return 1;
 	case EM_KEY_ESC:
 	case EM_KEY_CTRL_C:
 		s->modal = EM_MODAL_NONE;
 		s->msg[0] = '\0';
-		return;
+		return 0;
 	default:
-		if (em_le_key(&s->sel_edit, key) == 1)
-			s->msg[0] = '\0';
+		if (em_le_key(le, key) == 1)
+			s->msg[0] = '\0'; /* the text changed: the old complaint is moot */
+		return 0;
+	}
+}
+
+void em_srv_selector_error(struct em_srv *s, const em_error *err)
+{
+	/* the text is on screen already: say only what is wrong */
+	const char *why = strstr(err->msg, "': ");
+
+	em_srv_say(s, 1, "%s", strncmp(err->msg, "selector '", 10) == 0 && why ? why + 3
+	    : err->msg);
+}
+
+static void selector_key(struct em_srv *s, int key)
+{
+	em_error err;
+
+	if (!em_srv_prompt_key(s, &s->sel_edit, key))
+		return;
+	if (em_srv_set_selector(s, s->sel_edit.buf, &err) < 0) {
+		em_srv_selector_error(s, &err);
 		return;
 	}
+	s->modal = EM_MODAL_NONE;
+	em_srv_say(s, 0, "selector %s", s->selector);
+	em_srv_reload(s);
 }
 
 /* --- the service picker ----------------------------------------------------- */

@@ -1,6 +1,7 @@
 /* srv_harness.h - what the server viewer's unit tests share (header
  * only): a loopback port that accepts and never answers, a monotonic
- * clock, and letting finished jobs in. */
+ * clock, letting finished jobs in, and keys followed by a frame (the test
+ * defines draw()). */
 #ifndef EMBERS_SRV_HARNESS_H
 #define EMBERS_SRV_HARNESS_H
 
@@ -11,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "../../src/tui/actions.h"
 #include "../../src/tui/srv.h"
 
 /* A listening loopback socket nobody answers on: its port, or -1. */
@@ -53,6 +55,25 @@ static int wait_jobs(struct em_srv *s, double secs)
 		em_srv_dispatch(s);
 	}
 	return em_srv_wake_fd(s) < 0;
+}
+
+/* Each test draws its own way (a virtual screen it keeps). */
+static void draw(struct em_srv *s);
+
+/* Keys as typed ('\n' is Enter), then a frame. */
+__attribute__((unused))
+static void keys(struct em_srv *s, const char *k)
+{
+	for (; *k; k++)
+		em_srv_key(s, *k == '\n' ? EM_KEY_ENTER : (unsigned char)*k);
+	draw(s);
+}
+
+__attribute__((unused))
+static void key(struct em_srv *s, int k)
+{
+	em_srv_key(s, k);
+	draw(s);
 }
 
 #endif

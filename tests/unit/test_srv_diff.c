@@ -74,19 +74,6 @@ static const char *bottom(void)
 	return rows[scr.h - 1];
 }
 
-static void keys(struct em_srv *s, const char *k)
-{
-	for (; *k; k++)
-		em_srv_key(s, *k == '\n' ? EM_KEY_ENTER : (unsigned char)*k);
-	draw(s);
-}
-
-static void key(struct em_srv *s, int k)
-{
-	em_srv_key(s, k);
-	draw(s);
-}
-
 /* Let finished jobs in, then draw. */
 static int settle(struct em_srv *s, double secs)
 {

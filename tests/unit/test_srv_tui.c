@@ -446,19 +446,6 @@ static void draw(struct em_srv *s)
 	dump(&scr);
 }
 
-static void keys(struct em_srv *s, const char *k)
-{
-	for (; *k; k++)
-		em_srv_key(s, *k == '\n' ? EM_KEY_ENTER : (unsigned char)*k);
-	draw(s);
-}
-
-static void key(struct em_srv *s, int k)
-{
-	em_srv_key(s, k);
-	draw(s);
-}
-
 static struct em_ui *folded_ui(const char *text, const char *title)
 {
 	em_error err;
